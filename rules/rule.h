@@ -1,0 +1,91 @@
+// Rule: one validated rule as loaded from a rule file, and the values a match produces.
+//
+// Rules are plain data owned by a RuleSet (rules/rule_set.h); everything downstream refers to a
+// rule by pointer or index into that set and must not outlive it. A Rule is immutable once loaded.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace logsift::rules {
+
+// Rule severity, the Sigma levels. Alerts carry it as ECS event.severity with severity_score().
+enum class Severity : std::uint8_t { kInformational, kLow, kMedium, kHigh, kCritical };
+
+std::string_view severity_name(Severity s);
+// ECS event.severity numbers as Elastic detection rules use them: 21 / 47 / 73 / 99 (1 for info).
+int severity_score(Severity s);
+
+// Which part of a record a pattern or condition looks at.
+struct FieldRef {
+  enum class Kind : std::uint8_t {
+    kMessage,   // "message" (the default)
+    kHost,      // "host"
+    kApp,       // "app"
+    kProcId,    // "procid"
+    kMsgId,     // "msgid"
+    kOriginal,  // "original": the whole line as received
+    kJson,      // "json.<dotted.path>": a value in a JSON record
+  };
+  Kind kind = Kind::kMessage;
+  std::string json_path;  // for kJson, the dotted path after "json."
+
+  std::string name() const;  // the spelling used in rule files
+  friend bool operator==(const FieldRef&, const FieldRef&) = default;
+};
+
+// A cheap condition from a rule's `when:` block: the field equals one of the values.
+struct Condition {
+  FieldRef field;
+  std::vector<std::string> any_of;  // compared exactly, or ASCII case-insensitively
+  bool case_insensitive = false;
+};
+
+struct Pattern {
+  FieldRef field;
+  std::string source;        // as written in the rule file
+  bool literal = false;      // `literal:` instead of `regex:`; matched as a substring
+  bool case_insensitive = false;
+};
+
+// One example from a rule's `examples:` list, run by `logsift check`.
+struct Example {
+  std::string line;
+  bool should_match = true;
+  std::vector<std::pair<std::string, std::string>> fields;  // captures the match must yield
+  int source_line = 0;
+};
+
+// When a signature becomes a problem (see daemon/detect). Zero means "use the configured default".
+struct Recurrence {
+  std::uint32_t count = 0;           // occurrences within `within_ms` that open a problem
+  std::int64_t within_ms = 0;        // sliding window length
+  std::int64_t resolve_after_ms = 0; // quiet period after which an open problem resolves
+  std::uint32_t spread_hosts = 0;    // distinct hosts within the window that open a problem
+};
+
+struct Rule {
+  std::string id;          // unique across the loaded set, e.g. "sshd.failed_password"
+  std::string name;        // one-line human title
+  std::string description;
+  std::string ruleset;     // the `ruleset:` of the file it came from
+  Severity severity = Severity::kMedium;
+  std::vector<std::string> tags;
+  std::vector<Condition> when;     // all must hold
+  std::vector<Pattern> patterns;   // any may match
+  std::vector<std::string> group_by;  // capture or field names that make up the signature
+  Recurrence recurrence;
+  std::vector<Example> examples;
+  std::string file;        // where the rule was defined, for messages
+  int line = 0;
+};
+
+// A named value a match extracted: a named capture, viewing the scanned field.
+struct Capture {
+  std::string_view name;
+  std::string_view value;
+};
+
+}  // namespace logsift::rules
