@@ -29,6 +29,45 @@ enum class Quality : std::uint8_t {
   kRaw,        // no structure recognised; only original and message are set
 };
 
+// Why a record is not kClean: the first problem the parser met. The daemon counts these by kind
+// (parse errors by kind); parse_issue_name() gives a stable label for metrics.
+enum class ParseIssue : std::uint8_t {
+  kNone,                // clean parse
+  kEmpty,               // empty line (after stripping the line terminator)
+  kBadPri,              // "<...>" present but malformed, with leading zeros, or above 191
+  kNoPri,               // RFC 3164 line without a PRI (as in log files)
+  kBadVersion,          // RFC 5424 VERSION other than 1
+  kBadTimestamp,        // a timestamp field is present but malformed or out of range
+  kNoTimestamp,         // RFC 3164 header without a recognisable timestamp
+  kBadHeader,           // RFC 5424 header ended early or had an empty field
+  kFieldTooLong,        // RFC 5424 HOSTNAME/APP-NAME/PROCID/MSGID over its RFC length limit
+  kBadStructuredData,   // RFC 5424 STRUCTURED-DATA malformed; the rest became MSG
+  kJsonSyntax,          // JSON broken or truncated
+  kJsonNotObject,       // valid JSON, but not an object
+  kJsonNoMessage,       // JSON object without any of the configured message fields
+  kUnrecognised,        // no structure recognised at all
+};
+
+inline constexpr std::string_view parse_issue_name(ParseIssue issue) {
+  switch (issue) {
+    case ParseIssue::kNone: return "none";
+    case ParseIssue::kEmpty: return "empty";
+    case ParseIssue::kBadPri: return "bad_pri";
+    case ParseIssue::kNoPri: return "no_pri";
+    case ParseIssue::kBadVersion: return "bad_version";
+    case ParseIssue::kBadTimestamp: return "bad_timestamp";
+    case ParseIssue::kNoTimestamp: return "no_timestamp";
+    case ParseIssue::kBadHeader: return "bad_header";
+    case ParseIssue::kFieldTooLong: return "field_too_long";
+    case ParseIssue::kBadStructuredData: return "bad_structured_data";
+    case ParseIssue::kJsonSyntax: return "json_syntax";
+    case ParseIssue::kJsonNotObject: return "json_not_object";
+    case ParseIssue::kJsonNoMessage: return "json_no_message";
+    case ParseIssue::kUnrecognised: return "unrecognised";
+  }
+  return "unknown";
+}
+
 // Timestamp value meaning "the message carried no usable time".
 inline constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
 
@@ -49,6 +88,7 @@ struct Record {
   std::int8_t severity = -1;         // 0 (emergency) .. 7 (debug), -1 when unknown
   Format format = Format::kRaw;
   Quality quality = Quality::kRaw;
+  ParseIssue issue = ParseIssue::kNone;  // why quality is not kClean (first problem met)
   bool message_has_bom = false;      // RFC 5424 MSG started with the UTF-8 BOM
   std::uint8_t extra_count = 0;      // how many entries of `extra` the JSON parser filled
   // Values of the extra JSON paths, in the order they were configured; empty when missing.

@@ -1,0 +1,225 @@
+#include "parsers/timestamp.h"
+
+namespace logsift::parsers {
+namespace {
+
+constexpr std::int64_t kUsPerSecond = 1'000'000;
+constexpr std::int64_t kSecondsPerDay = 86'400;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads `count` digits at text[pos]; false if any is not a digit or the text is too short.
+bool read_digits(std::string_view text, std::size_t pos, std::size_t count, unsigned* out) {
+  if (pos + count > text.size()) return false;
+  unsigned value = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const char c = text[pos + i];
+    if (!is_digit(c)) return false;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  *out = value;
+  return true;
+}
+
+bool is_leap_year(std::int64_t year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+std::int64_t to_time_us(std::int64_t year, unsigned month, unsigned day, unsigned hour,
+                        unsigned minute, unsigned second, std::int64_t fraction_us,
+                        std::int32_t utc_offset_s) {
+  const std::int64_t seconds = days_from_civil(year, month, day) * kSecondsPerDay + hour * 3600 +
+                               minute * 60 + second - utc_offset_s;
+  return seconds * kUsPerSecond + fraction_us;
+}
+
+// Reads ".digits" at text[pos]; keeps up to 6 digits as microseconds.
+std::size_t read_fraction(std::string_view text, std::size_t pos, std::int64_t* fraction_us,
+                          std::uint8_t* digits_out) {
+  *fraction_us = 0;
+  *digits_out = 0;
+  if (pos >= text.size() || text[pos] != '.' || pos + 1 >= text.size() || !is_digit(text[pos + 1])) {
+    return pos;
+  }
+  ++pos;
+  std::int64_t value = 0;
+  std::size_t digits = 0;
+  while (pos < text.size() && is_digit(text[pos])) {
+    if (digits < 6) value = value * 10 + (text[pos] - '0');
+    ++digits;
+    ++pos;
+  }
+  for (std::size_t d = digits; d < 6; ++d) value *= 10;
+  *fraction_us = value;
+  *digits_out = static_cast<std::uint8_t>(digits > 255 ? 255 : digits);
+  return pos;
+}
+
+}  // namespace
+
+unsigned days_in_month(std::int64_t year, unsigned month) {
+  static constexpr unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
+  return month == 2 && is_leap_year(year) ? 29 : kDays[month - 1];
+}
+
+int year_of_time_us(std::int64_t time_us) {
+  std::int64_t days = time_us / (kUsPerSecond * kSecondsPerDay);
+  if (time_us % (kUsPerSecond * kSecondsPerDay) < 0) --days;
+  // civil_from_days (Howard Hinnant's algorithm), year only.
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  return static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
+}
+
+unsigned month_from_abbrev(std::string_view s) {
+  if (s.size() < 3) return 0;
+  // Fold to lowercase; the table compares against lowercase names.
+  const auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
+  const char a = lower(s[0]), b = lower(s[1]), c = lower(s[2]);
+  switch (a) {
+    case 'j': return b == 'a' && c == 'n' ? 1 : b == 'u' && c == 'n' ? 6 : b == 'u' && c == 'l' ? 7 : 0;
+    case 'f': return b == 'e' && c == 'b' ? 2 : 0;
+    case 'm': return b == 'a' && c == 'r' ? 3 : b == 'a' && c == 'y' ? 5 : 0;
+    case 'a': return b == 'p' && c == 'r' ? 4 : b == 'u' && c == 'g' ? 8 : 0;
+    case 's': return b == 'e' && c == 'p' ? 9 : 0;
+    case 'o': return b == 'c' && c == 't' ? 10 : 0;
+    case 'n': return b == 'o' && c == 'v' ? 11 : 0;
+    case 'd': return b == 'e' && c == 'c' ? 12 : 0;
+    default: return 0;
+  }
+}
+
+Rfc3339Time parse_rfc3339(std::string_view text, std::int32_t default_utc_offset_s) {
+  Rfc3339Time out;
+  unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!read_digits(text, 0, 4, &year) || text.size() < 19 || text[4] != '-' ||
+      !read_digits(text, 5, 2, &month) || text[7] != '-' || !read_digits(text, 8, 2, &day) ||
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+      !read_digits(text, 11, 2, &hour) || text[13] != ':' || !read_digits(text, 14, 2, &minute) ||
+      text[16] != ':' || !read_digits(text, 17, 2, &second)) {
+    return out;  // kSyntax
+  }
+  std::int64_t fraction_us = 0;
+  std::size_t pos = read_fraction(text, 19, &fraction_us, &out.fraction_digits);
+
+  std::int32_t offset_s = default_utc_offset_s;
+  bool has_offset = false;
+  bool offset_in_range = true;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    offset_s = 0;
+    has_offset = true;
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    unsigned off_h = 0, off_m = 0;
+    if (read_digits(text, pos + 1, 2, &off_h) && pos + 3 < text.size() && text[pos + 3] == ':' &&
+        read_digits(text, pos + 4, 2, &off_m)) {
+      offset_in_range = off_h <= 23 && off_m <= 59;
+      offset_s = static_cast<std::int32_t>(off_h * 3600 + off_m * 60) * (text[pos] == '-' ? -1 : 1);
+      has_offset = true;
+      pos += 6;
+    } else {
+      out.length = 0;
+      return out;  // a sign that starts no offset: kSyntax
+    }
+  }
+  out.length = pos;
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+      minute > 59 || second > 60 || !offset_in_range) {
+    out.error = TimeError::kRange;
+    return out;
+  }
+  out.time_us = to_time_us(year, month, day, hour, minute, second, fraction_us, offset_s);
+  if (out.fraction_digits > 6) {
+    out.error = TimeError::kFractionTooLong;
+  } else if (second == 60) {
+    out.error = TimeError::kLeapSecond;
+  } else if (!has_offset) {
+    out.error = TimeError::kMissingOffset;
+  } else {
+    out.error = TimeError::kNone;
+  }
+  return out;
+}
+
+BsdTime parse_bsd_time(std::string_view text, std::int64_t reference_time_us,
+                       std::int32_t default_utc_offset_s) {
+  BsdTime out;
+  if (text.size() < 14) return out;  // "Mmm d hh:mm:ss" is the shortest form
+  const unsigned month = month_from_abbrev(text);
+  if (month == 0 || text[3] != ' ') return out;
+  std::size_t pos = 4;
+  unsigned day = 0;
+  if (text[pos] == ' ' && is_digit(text[pos + 1])) {
+    day = static_cast<unsigned>(text[pos + 1] - '0');
+    pos += 2;
+  } else if (is_digit(text[pos]) && is_digit(text[pos + 1])) {
+    day = static_cast<unsigned>((text[pos] - '0') * 10 + (text[pos + 1] - '0'));
+    pos += 2;
+  } else if (is_digit(text[pos]) && text[pos + 1] == ' ') {
+    day = static_cast<unsigned>(text[pos] - '0');
+    pos += 1;
+  } else {
+    return out;
+  }
+  if (pos >= text.size() || text[pos] != ' ') return out;
+  ++pos;
+  unsigned year = 0;
+  bool has_year = false;
+  if (read_digits(text, pos, 4, &year) && pos + 4 < text.size() && text[pos + 4] == ' ') {
+    has_year = true;
+    pos += 5;
+  }
+  unsigned hour = 0, minute = 0, second = 0;
+  if (!read_digits(text, pos, 2, &hour) || pos + 8 > text.size() || text[pos + 2] != ':' ||
+      !read_digits(text, pos + 3, 2, &minute) || text[pos + 5] != ':' ||
+      !read_digits(text, pos + 6, 2, &second)) {
+    return out;
+  }
+  pos += 8;
+  std::int64_t fraction_us = 0;
+  std::uint8_t fraction_digits = 0;
+  pos = read_fraction(text, pos, &fraction_us, &fraction_digits);
+  if (!has_year && read_digits(text, pos + 1, 4, &year) && text[pos] == ' ' &&
+      (pos + 5 == text.size() || text[pos + 5] == ' ' || text[pos + 5] == ':')) {
+    has_year = true;
+    pos += 5;
+  }
+  out.length = pos;
+  if (day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    out.range_error = true;
+    return out;
+  }
+  if (has_year) {
+    if (day > days_in_month(year, month)) {
+      out.range_error = true;
+      return out;
+    }
+    out.time_us =
+        to_time_us(year, month, day, hour, minute, second, fraction_us, default_utc_offset_s);
+    return out;
+  }
+  if (reference_time_us == kNoTime) return out;
+  // Try the reference year and its neighbours: the latest candidate that is not too far ahead
+  // of the reference wins. Feb 29 only exists in leap years; skip years where it does not.
+  const int ref_year = year_of_time_us(reference_time_us);
+  for (int candidate = ref_year + 1; candidate >= ref_year - 1; --candidate) {
+    if (day > days_in_month(candidate, month)) continue;
+    const std::int64_t t = to_time_us(candidate, month, day, hour, minute, second, fraction_us,
+                                      default_utc_offset_s);
+    if (t <= reference_time_us + kMaxFutureSkewUs) {
+      out.time_us = t;
+      return out;
+    }
+  }
+  // Feb 29 with no leap year nearby: the date is impossible.
+  out.range_error = true;
+  return out;
+}
+
+}  // namespace logsift::parsers
