@@ -31,7 +31,9 @@ std::string_view problem_state_name(ProblemState s);  // "", "open", "resolved"
 
 struct Alert {
   AlertAction action = AlertAction::kIncident;
-  std::string id;               // deterministic: hash of (signature, action, window start)
+  // Deterministic, 16 hex digits: XXH3 of (signature, action, interval start) for incidents, of
+  // (signature, action, problem id, reopen count[, update number]) for problem alerts.
+  std::string id;
   std::int64_t time_us = 0;     // @timestamp: event time of the occurrence (or of resolution)
 
   // The rule, or for unknown recurring messages a synthetic "auto:<template id>" rule.
@@ -61,6 +63,17 @@ struct Alert {
   std::int64_t window_ms = 0;
   std::uint32_t hosts_affected = 0;
   std::vector<std::string> hosts;       // a bounded sample of affected hosts
+
+  // Added by detect (all optional for consumers; zero/empty when they do not apply).
+  rules::Severity base_severity = rules::Severity::kMedium;  // the rule's own, before escalation
+  std::uint32_t escalation = 0;         // levels added to base_severity by reopening
+  std::int64_t problem_opened_us = 0;   // when the problem last opened or reopened
+  std::int64_t resolve_after_ms = 0;    // quiet period that resolves the problem
+  std::uint32_t threshold_count = 0;    // `count` that opens a problem (after defaults)
+  std::uint32_t spread_hosts = 0;       // distinct hosts that open a problem; 0 = spread off
+  std::string_view open_reason;         // "recurrence" or "spread" on problem.opened/reopened
+  std::string template_id;              // auto:* rules: the mined template's 16-hex id
+  std::string template_text;            // auto:* rules: the template, variables as "<*>"
 };
 
 }  // namespace logsift::detect

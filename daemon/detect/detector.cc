@@ -1,0 +1,295 @@
+// Detector lifecycle: occurrences, suppression and the problem state machine.
+//
+//                 occurrence: count >= `count` within the window,
+//                 or >= `spread_hosts` distinct hosts within the window
+//     +------+    -> problem.opened                              +------+
+//     | none | ------------------------------------------------> | open | <--+ occurrence:
+//     +------+                                                   +------+    | problem.updated at
+//        ^                                                        |    ^     | most once per
+//        |  quiet for forget_after                                |    |     | update_interval;
+//        |  (state dropped)            quiet for resolve_after    |    +-----+ the rest folded into
+//        |                             -> problem.resolved        v            suppressed_count
+//     +----------+ <---------------------------------------------+
+//     | resolved |
+//     +----------+ ------------------------------------------------> open
+//                  occurrence -> problem.reopened, reopen_count + 1,
+//                  severity + reopen_count / escalation_step (capped at critical)
+//
+// Independently of the problem, each occurrence is an incident: the first one, and the first after
+// each `suppression_ms` interval, is an incident alert; those in between are counted and carried
+// by the next incident alert, which advance() emits when the interval ends.
+//
+// Deadlines (end of a suppression interval, next allowed update, resolution) live in a min-heap
+// with at most one valid entry per signature (the one equal to its scheduled_at_us); entries that
+// a later reschedule superseded are skipped when popped. A deadline is rechecked against the state
+// when it pops, so occurrences never have to touch the heap to push a resolution later.
+#include "daemon/detect/detector.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "daemon/detect/detector_impl.h"
+
+namespace logsift::detect {
+namespace {
+
+std::int64_t ms_to_us(std::int64_t ms) { return ms * 1000; }
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+std::string_view cut(std::string_view s, std::size_t max) { return s.substr(0, std::min(s.size(), max)); }
+
+}  // namespace
+
+Detector::Impl::Impl(DetectOptions options)
+    : options_(std::move(options)),
+      table_(options_.max_signatures),
+      miner_(options_.miner) {
+  if (options_.host_sample_size == 0) options_.host_sample_size = 1;
+  for (const std::string& w : options_.trouble_words) {
+    if (w.empty()) continue;
+    std::string l;
+    for (char c : w) l += lower(c);
+    trouble_first_[static_cast<unsigned char>(l[0])] = true;
+    trouble_first_[static_cast<unsigned char>(l[0] >= 'a' && l[0] <= 'z' ? l[0] - 'a' + 'A' : l[0])] = true;
+    trouble_words_.push_back(std::move(l));
+  }
+}
+
+bool Detector::Impl::looks_like_trouble(const parsers::Record& record) const {
+  if (options_.trouble_max_severity >= 0 && record.severity >= 0 &&
+      record.severity <= options_.trouble_max_severity) {
+    return true;
+  }
+  const std::string_view m = record.message;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (!trouble_first_[static_cast<unsigned char>(m[i])]) continue;
+    if (i > 0 && is_word_char(m[i - 1])) continue;  // only at the start of a word
+    for (const std::string& w : trouble_words_) {
+      if (w.size() > m.size() - i) continue;
+      std::size_t k = 0;
+      while (k < w.size() && lower(m[i + k]) == w[k]) ++k;
+      if (k == w.size()) return true;
+    }
+  }
+  return false;
+}
+
+void Detector::Impl::copy_rule(SignatureState& s, const rules::Rule& rule) const {
+  s.rule_id = rule.id;
+  s.rule_name = rule.name;
+  s.ruleset = rule.ruleset;
+  s.severity = rule.severity;
+  s.tags = rule.tags;
+  const rules::Recurrence& r = rule.recurrence;
+  s.count = r.count ? r.count : options_.default_count;
+  if (s.count == 0) s.count = 1;
+  const std::int64_t within = r.within_ms > 0 ? r.within_ms : options_.default_within_ms;
+  if (within != s.within_ms || s.occurrences == 0) {
+    s.within_ms = within > 0 ? within : 1;
+    s.window = RecurrenceWindow(s.within_ms);  // a changed window starts afresh
+  }
+  s.resolve_after_ms = r.resolve_after_ms > 0 ? r.resolve_after_ms : options_.default_resolve_after_ms;
+  const std::uint32_t spread = r.spread_hosts ? r.spread_hosts : options_.default_spread_hosts;
+  s.spread_hosts = static_cast<std::uint32_t>(std::min<std::size_t>(spread, options_.host_sample_size));
+}
+
+SignatureState& Detector::Impl::insert(std::uint64_t signature_id, bool* inserted) {
+  SignatureState evicted;
+  SignatureState& s = table_.find_or_insert(signature_id, inserted, &evicted);
+  if (*inserted) {
+    ++counters_.signatures_created;
+    if (evicted.live) {
+      ++counters_.signature_evictions;
+      if (evicted.problem == ProblemState::kOpen) {
+        ++counters_.open_problem_evictions;
+        --counters_.problems_open;
+      }
+    }
+  }
+  return s;
+}
+
+void Detector::Impl::record_occurrence(SignatureState& s, const parsers::Record& record,
+                                       std::span<const rules::Capture> fields,
+                                       std::int64_t now_us) {
+  if (s.occurrences == 0) s.first_seen_us = now_us;
+  ++s.occurrences;
+  s.last_seen_us = std::max(s.last_seen_us, now_us);
+  s.window.add(now_us);
+
+  const std::size_t max_text = options_.max_kept_text_bytes;
+  s.last_host.assign(cut(record.host, max_text));
+  s.last_message.assign(cut(record.message, max_text));
+  s.last_original.assign(cut(record.original, max_text));
+  s.last_fields.resize(fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    s.last_fields[i].first.assign(fields[i].name);
+    s.last_fields[i].second.assign(cut(fields[i].value, max_text));
+  }
+
+  if (record.host.empty()) return;
+  const std::uint64_t h = XXH3_64bits(record.host.data(), record.host.size());
+  for (HostSeen& seen : s.hosts) {
+    if (seen.hash == h) {
+      seen.last_seen_us = std::max(seen.last_seen_us, now_us);
+      return;
+    }
+  }
+  ++s.hosts_affected;
+  if (s.hosts.size() < options_.host_sample_size) {
+    s.hosts.push_back({h, now_us, std::string(cut(record.host, max_text))});
+    return;
+  }
+  auto oldest = std::min_element(s.hosts.begin(), s.hosts.end(), [](const HostSeen& a, const HostSeen& b) {
+    return a.last_seen_us < b.last_seen_us;
+  });
+  *oldest = HostSeen{h, now_us, std::string(cut(record.host, max_text))};
+}
+
+std::uint32_t Detector::Impl::hosts_in_window(const SignatureState& s, std::int64_t now_us) const {
+  const std::int64_t since = now_us - ms_to_us(s.within_ms);
+  std::uint32_t n = 0;
+  for (const HostSeen& h : s.hosts) n += h.last_seen_us > since ? 1 : 0;
+  return n;
+}
+
+void Detector::Impl::after_occurrence(SignatureState& s, const rules::Rule* rule,
+                                      std::int64_t now_us, bool incident_alerts,
+                                      std::vector<Alert>& out) {
+  if (incident_alerts) {
+    if (s.incident_interval_start_us == kNever ||
+        now_us - s.incident_interval_start_us >= ms_to_us(options_.suppression_ms)) {
+      emit_incident(s, now_us, now_us, s.incident_suppressed, out);
+      s.incident_interval_start_us = now_us;
+      s.incident_suppressed = 0;
+    } else {
+      ++s.incident_suppressed;
+      ++counters_.incidents_suppressed;
+    }
+  }
+
+  switch (s.problem) {
+    case ProblemState::kNone: {
+      const bool recurred = s.window.count(now_us) >= s.count;
+      const bool spread = s.spread_hosts > 0 && hosts_in_window(s, now_us) >= s.spread_hosts;
+      if (recurred || spread) {
+        if (rule) copy_rule(s, *rule);
+        s.problem = ProblemState::kOpen;
+        s.problem_id = XXH3_64bits_withSeed(&now_us, sizeof now_us, s.signature_id);
+        s.opened_us = now_us;
+        s.reopen_count = 0;
+        s.update_seq = 0;
+        s.last_problem_alert_us = now_us;
+        s.problem_suppressed = 0;
+        ++counters_.problems_opened;
+        ++counters_.problems_open;
+        emit_problem(s, AlertAction::kProblemOpened, now_us, 0, recurred ? "recurrence" : "spread", out);
+      }
+      break;
+    }
+    case ProblemState::kOpen:
+      if (now_us - s.last_problem_alert_us >= ms_to_us(options_.update_interval_ms)) {
+        ++s.update_seq;
+        emit_problem(s, AlertAction::kProblemUpdated, now_us, s.problem_suppressed, {}, out);
+        s.last_problem_alert_us = now_us;
+        s.problem_suppressed = 0;
+      } else {
+        ++s.problem_suppressed;
+      }
+      break;
+    case ProblemState::kResolved:
+      if (rule) copy_rule(s, *rule);  // a reloaded rule takes effect when its problem reopens
+      s.problem = ProblemState::kOpen;
+      ++s.reopen_count;
+      s.update_seq = 0;
+      s.opened_us = now_us;
+      s.last_problem_alert_us = now_us;
+      s.problem_suppressed = 0;
+      ++counters_.problems_reopened;
+      ++counters_.problems_open;
+      emit_problem(s, AlertAction::kProblemReopened, now_us, 0, "recurrence", out);
+      break;
+  }
+  schedule(s);
+}
+
+std::int64_t Detector::Impl::next_deadline_us(const SignatureState& s) const {
+  std::int64_t at = INT64_MAX;
+  if (s.incident_suppressed > 0) {
+    at = std::min(at, s.incident_interval_start_us + ms_to_us(options_.suppression_ms));
+  }
+  if (s.problem == ProblemState::kOpen) {
+    if (s.problem_suppressed > 0) {
+      at = std::min(at, s.last_problem_alert_us + ms_to_us(options_.update_interval_ms));
+    }
+    at = std::min(at, s.last_seen_us + ms_to_us(s.resolve_after_ms));
+  }
+  return at == INT64_MAX ? kNever : at;
+}
+
+void Detector::Impl::schedule(SignatureState& s) {
+  const std::int64_t at = next_deadline_us(s);
+  if (at == kNever) return;
+  if (s.scheduled_at_us != kNever && s.scheduled_at_us <= at) return;  // an earlier entry rechecks
+  s.scheduled_at_us = at;
+  deadlines_.push_back({at, s.signature_id});
+  std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
+}
+
+void Detector::Impl::process_due(SignatureState& s, std::int64_t now_us, std::vector<Alert>& out) {
+  const std::int64_t interval_end = s.incident_interval_start_us + ms_to_us(options_.suppression_ms);
+  if (s.incident_suppressed > 0 && interval_end <= now_us) {
+    // The folded incidents, shown with the latest of them, opening the next interval.
+    emit_incident(s, s.last_seen_us, interval_end, s.incident_suppressed, out);
+    s.incident_interval_start_us = interval_end;
+    s.incident_suppressed = 0;
+  }
+  if (s.problem != ProblemState::kOpen) return;
+  const std::int64_t resolve_at = s.last_seen_us + ms_to_us(s.resolve_after_ms);
+  if (resolve_at <= now_us) {
+    s.problem = ProblemState::kResolved;
+    s.resolved_us = resolve_at;
+    ++counters_.problems_resolved;
+    --counters_.problems_open;
+    emit_problem(s, AlertAction::kProblemResolved, resolve_at, s.problem_suppressed, {}, out);
+    s.problem_suppressed = 0;
+    return;
+  }
+  const std::int64_t update_at = s.last_problem_alert_us + ms_to_us(options_.update_interval_ms);
+  if (s.problem_suppressed > 0 && update_at <= now_us) {
+    ++s.update_seq;
+    emit_problem(s, AlertAction::kProblemUpdated, s.last_seen_us, s.problem_suppressed, {}, out);
+    s.last_problem_alert_us = update_at;
+    s.problem_suppressed = 0;
+  }
+}
+
+void Detector::Impl::advance(std::int64_t now_us, std::vector<Alert>& out) {
+  while (!deadlines_.empty() && deadlines_.front().at_us <= now_us) {
+    std::pop_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
+    const Deadline d = deadlines_.back();
+    deadlines_.pop_back();
+    SignatureState* s = table_.find(d.signature_id);
+    if (!s || s->scheduled_at_us != d.at_us) continue;  // gone, or superseded
+    s->scheduled_at_us = kNever;
+    process_due(*s, now_us, out);
+    schedule(*s);
+  }
+  // Forget long-quiet signatures, oldest first; the recency list is ordered by last sight.
+  while (SignatureState* oldest = table_.oldest()) {
+    if (oldest->problem == ProblemState::kOpen || oldest->incident_suppressed > 0 ||
+        now_us - oldest->last_seen_us < ms_to_us(options_.forget_after_ms)) {
+      break;
+    }
+    ++counters_.signatures_forgotten;
+    table_.erase(oldest->signature_id);
+  }
+}
+
+}  // namespace logsift::detect

@@ -1,0 +1,91 @@
+#include "daemon/detect/signature_table.h"
+
+#include <utility>
+
+namespace logsift::detect {
+
+SignatureState& SignatureTable::find_or_insert(std::uint64_t id, bool* inserted,
+                                               SignatureState* evicted) {
+  *inserted = false;
+  auto it = index_.find(id);
+  if (it != index_.end()) {
+    SignatureState& s = slots_[it->second];
+    touch(s);
+    return s;
+  }
+  *inserted = true;
+  std::uint32_t slot;
+  if (index_.size() >= capacity_) {
+    slot = tail_;
+    unlink(slot);
+    index_.erase(slots_[slot].signature_id);
+    if (evicted) *evicted = std::move(slots_[slot]);
+    slots_[slot] = SignatureState{};
+  } else if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    // Growing the vector moves states; callers hold no state reference across inserts.
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  SignatureState& s = slots_[slot];
+  s.signature_id = id;
+  s.live = true;
+  index_.emplace(id, slot);
+  push_front(slot);
+  return s;
+}
+
+void SignatureTable::touch(SignatureState& s) {
+  const std::uint32_t slot = slot_of(s);
+  if (head_ == slot) return;
+  unlink(slot);
+  push_front(slot);
+}
+
+void SignatureTable::erase(std::uint64_t id) {
+  auto it = index_.find(id);
+  if (it == index_.end()) return;
+  const std::uint32_t slot = it->second;
+  index_.erase(it);
+  unlink(slot);
+  slots_[slot] = SignatureState{};
+  free_.push_back(slot);
+}
+
+bool SignatureTable::rekey(std::uint64_t from, std::uint64_t to) {
+  if (index_.count(to)) return false;
+  auto it = index_.find(from);
+  if (it == index_.end()) return false;
+  const std::uint32_t slot = it->second;
+  index_.erase(it);
+  index_.emplace(to, slot);
+  slots_[slot].signature_id = to;
+  return true;
+}
+
+void SignatureTable::clear() {
+  slots_.clear();
+  free_.clear();
+  index_.clear();
+  head_ = tail_ = kNoSlot;
+}
+
+void SignatureTable::unlink(std::uint32_t slot) {
+  SignatureState& s = slots_[slot];
+  if (s.prev != kNoSlot) slots_[s.prev].next = s.next; else head_ = s.next;
+  if (s.next != kNoSlot) slots_[s.next].prev = s.prev; else tail_ = s.prev;
+  s.prev = s.next = kNoSlot;
+}
+
+void SignatureTable::push_front(std::uint32_t slot) {
+  SignatureState& s = slots_[slot];
+  s.prev = kNoSlot;
+  s.next = head_;
+  if (head_ != kNoSlot) slots_[head_].prev = slot;
+  head_ = slot;
+  if (tail_ == kNoSlot) tail_ = slot;
+}
+
+}  // namespace logsift::detect

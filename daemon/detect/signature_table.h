@@ -1,0 +1,132 @@
+// SignatureTable: the per-signature detection state of one Detector, bounded, least recently seen
+// evicted first.
+//
+// A SignatureState owns copies of everything it needs from the rule (rule sets are swapped on
+// reload; no rules::Rule pointer is kept) and of the latest occurrence (for alerts emitted later
+// by advance()). The table is a hash map from signature id to a slot in a vector, with an
+// intrusive recency list through the slots; lookups, touches and evictions are O(1).
+// Not thread-safe: owned by one Detector.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "daemon/detect/alert.h"
+#include "daemon/detect/recurrence_window.h"
+#include "rules/rule.h"
+
+namespace logsift::detect {
+
+inline constexpr std::int64_t kNever = INT64_MIN;
+
+struct HostSeen {
+  std::uint64_t hash = 0;
+  std::int64_t last_seen_us = 0;
+  std::string name;
+};
+
+struct SignatureState {
+  std::uint64_t signature_id = 0;
+
+  // Copied from the rule (or synthesised for auto:<template id>).
+  std::string rule_id;
+  std::string rule_name;
+  std::string ruleset;
+  rules::Severity severity = rules::Severity::kMedium;
+  std::vector<std::string> tags;
+  std::uint32_t count = 0;            // thresholds after defaults
+  std::int64_t within_ms = 0;
+  std::int64_t resolve_after_ms = 0;
+  std::uint32_t spread_hosts = 0;
+  std::vector<std::pair<std::string, std::string>> signature_values;
+  std::uint64_t template_id = 0;      // auto signatures only
+  std::string template_text;
+
+  // Occurrences.
+  RecurrenceWindow window;
+  std::uint64_t occurrences = 0;
+  std::int64_t first_seen_us = 0;
+  std::int64_t last_seen_us = 0;
+  std::vector<HostSeen> hosts;        // bounded sample
+  std::uint32_t hosts_affected = 0;
+
+  // Latest occurrence, for alerts emitted after the call that saw it.
+  std::string last_host;
+  std::string last_message;
+  std::string last_original;
+  std::vector<std::pair<std::string, std::string>> last_fields;
+
+  // Incident suppression: the interval that started with the last incident alert.
+  std::int64_t incident_interval_start_us = kNever;
+  std::uint64_t incident_suppressed = 0;
+
+  // Problem lifecycle (see detector.cc for the state machine).
+  ProblemState problem = ProblemState::kNone;
+  std::uint64_t problem_id = 0;
+  std::int64_t opened_us = 0;
+  std::int64_t resolved_us = 0;
+  std::uint32_t reopen_count = 0;
+  std::uint32_t update_seq = 0;
+  std::int64_t last_problem_alert_us = kNever;
+  std::uint64_t problem_suppressed = 0;
+
+  // The one valid deadline entry of this signature in the detector's heap (kNever when none).
+  std::int64_t scheduled_at_us = kNever;
+
+  // Recency list (slots of the table); kNoSlot at the ends.
+  std::uint32_t prev = 0xffffffffu;
+  std::uint32_t next = 0xffffffffu;
+  bool live = false;
+};
+
+class SignatureTable {
+ public:
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+
+  explicit SignatureTable(std::size_t capacity) : capacity_(capacity ? capacity : 1) {}
+
+  SignatureState* find(std::uint64_t id) {
+    auto it = index_.find(id);
+    return it == index_.end() ? nullptr : &slots_[it->second];
+  }
+
+  // Finds the state of `id`, or makes a fresh one, evicting the least recently seen signature if
+  // the table is full (`*evicted` is then a copy-free move of its state for the caller to count).
+  // Marks the returned state most recently seen.
+  SignatureState& find_or_insert(std::uint64_t id, bool* inserted, SignatureState* evicted);
+
+  void touch(SignatureState& s);
+  void erase(std::uint64_t id);
+  // Changes the key of a live state (auto templates whose id changed); false if `to` exists.
+  bool rekey(std::uint64_t from, std::uint64_t to);
+
+  // Least recently seen live state, or null.
+  SignatureState* oldest() { return tail_ == kNoSlot ? nullptr : &slots_[tail_]; }
+  SignatureState* newer(const SignatureState& s) {
+    return s.prev == kNoSlot ? nullptr : &slots_[s.prev];
+  }
+
+  std::size_t size() const { return index_.size(); }
+  std::size_t capacity() const { return capacity_; }
+  void clear();
+
+ private:
+  std::uint32_t slot_of(const SignatureState& s) const {
+    return static_cast<std::uint32_t>(&s - slots_.data());
+  }
+  void unlink(std::uint32_t slot);
+  void push_front(std::uint32_t slot);
+
+  std::size_t capacity_;
+  std::vector<SignatureState> slots_;
+  std::vector<std::uint32_t> free_;
+  std::unordered_map<std::uint64_t, std::uint32_t> index_;
+  std::uint32_t head_ = kNoSlot;  // most recently seen
+  std::uint32_t tail_ = kNoSlot;  // least recently seen
+};
+
+}  // namespace logsift::detect

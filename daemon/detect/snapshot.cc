@@ -1,0 +1,341 @@
+// Detector snapshots: the whole detection state in one checksummed binary file.
+//
+// Layout (all integers little-endian):
+//   "LSDETECT"  u32 version (1)  u64 payload bytes  payload  u64 XXH3_64bits(payload)
+// payload:
+//   u64 signature count, then each signature (oldest first, so a restore keeps recency);
+//   u64 template count, then each template (text, hits), oldest first.
+// Strings are u32 length + bytes. Reading checks every length against the bytes left, so a
+// truncated or corrupt file is an error value, never an over-read or a huge allocation.
+#include <fcntl.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "daemon/detect/detector.h"
+#include "daemon/detect/detector_impl.h"
+
+namespace logsift::detect {
+namespace {
+
+constexpr char kMagic[8] = {'L', 'S', 'D', 'E', 'T', 'E', 'C', 'T'};
+constexpr std::uint32_t kVersion = 1;
+
+using Error = SnapshotError;
+using Result = Expected<SnapshotInfo, SnapshotError>;
+
+Unexpected<Error> fail(Error::Kind kind, std::string message) {
+  return Unexpected<Error>{Error{kind, std::move(message)}};
+}
+
+class Writer {
+ public:
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u32(std::uint32_t v) { for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>(v >> (8 * i))); }
+  void u64(std::uint64_t v) { for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>(v >> (8 * i))); }
+  void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
+  void str(std::string_view s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    out_.append(s);
+  }
+  std::string& bytes() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  Reader(std::string_view in, std::size_t base) : in_(in), base_(base) {}
+  bool ok() const { return ok_; }
+  std::size_t offset() const { return base_ + pos_; }
+  std::size_t left() const { return in_.size() - pos_; }
+
+  std::uint64_t uint(int bytes) {
+    if (!ok_ || left() < static_cast<std::size_t>(bytes)) return ok_ = false, 0;
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(in_[pos_ + static_cast<std::size_t>(i)])} << (8 * i);
+    pos_ += static_cast<std::size_t>(bytes);
+    return v;
+  }
+  std::uint8_t u8() { return static_cast<std::uint8_t>(uint(1)); }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(uint(4)); }
+  std::uint64_t u64() { return uint(8); }
+  std::int64_t i64() { return static_cast<std::int64_t>(uint(8)); }
+  void str(std::string& s) {
+    const std::uint32_t n = u32();
+    if (!ok_ || left() < n) return void(ok_ = false);
+    s.assign(in_.substr(pos_, n));
+    pos_ += n;
+  }
+  // A count of elements each at least `min_bytes` long: rejects counts the input cannot hold.
+  std::size_t count(std::size_t min_bytes) {
+    const std::uint64_t n = u64();
+    if (!ok_ || n > left() / min_bytes) return ok_ = false, 0;
+    return static_cast<std::size_t>(n);
+  }
+
+ private:
+  std::string_view in_;
+  std::size_t base_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+void write_pairs(Writer& w, const std::vector<std::pair<std::string, std::string>>& v) {
+  w.u64(v.size());
+  for (const auto& [k, val] : v) {
+    w.str(k);
+    w.str(val);
+  }
+}
+
+void read_pairs(Reader& r, std::vector<std::pair<std::string, std::string>>& v) {
+  v.resize(r.count(8));
+  for (auto& [k, val] : v) {
+    r.str(k);
+    r.str(val);
+  }
+}
+
+void write_state(Writer& w, const SignatureState& s) {
+  w.u64(s.signature_id);
+  w.str(s.rule_id);
+  w.str(s.rule_name);
+  w.str(s.ruleset);
+  w.u8(static_cast<std::uint8_t>(s.severity));
+  w.u64(s.tags.size());
+  for (const auto& t : s.tags) w.str(t);
+  w.u32(s.count);
+  w.i64(s.within_ms);
+  w.i64(s.resolve_after_ms);
+  w.u32(s.spread_hosts);
+  write_pairs(w, s.signature_values);
+  w.u64(s.template_id);
+  w.str(s.template_text);
+  w.i64(s.window.bucket_ms());
+  w.i64(s.window.newest_bucket());
+  for (std::uint32_t c : s.window.counts()) w.u32(c);
+  w.u64(s.occurrences);
+  w.i64(s.first_seen_us);
+  w.i64(s.last_seen_us);
+  w.u64(s.hosts.size());
+  for (const HostSeen& h : s.hosts) {
+    w.u64(h.hash);
+    w.i64(h.last_seen_us);
+    w.str(h.name);
+  }
+  w.u32(s.hosts_affected);
+  w.str(s.last_host);
+  w.str(s.last_message);
+  w.str(s.last_original);
+  write_pairs(w, s.last_fields);
+  w.i64(s.incident_interval_start_us);
+  w.u64(s.incident_suppressed);
+  w.u8(static_cast<std::uint8_t>(s.problem));
+  w.u64(s.problem_id);
+  w.i64(s.opened_us);
+  w.i64(s.resolved_us);
+  w.u32(s.reopen_count);
+  w.u32(s.update_seq);
+  w.i64(s.last_problem_alert_us);
+  w.u64(s.problem_suppressed);
+}
+
+// Reads one state into `s`; false (with r.ok() possibly still true) on an invalid value.
+bool read_state(Reader& r, SignatureState& s) {
+  s.signature_id = r.u64();
+  r.str(s.rule_id);
+  r.str(s.rule_name);
+  r.str(s.ruleset);
+  const std::uint8_t severity = r.u8();
+  s.severity = static_cast<rules::Severity>(severity);
+  s.tags.resize(r.count(4));
+  for (auto& t : s.tags) r.str(t);
+  s.count = r.u32();
+  s.within_ms = r.i64();
+  s.resolve_after_ms = r.i64();
+  s.spread_hosts = r.u32();
+  read_pairs(r, s.signature_values);
+  s.template_id = r.u64();
+  r.str(s.template_text);
+  const std::int64_t bucket_ms = r.i64();
+  const std::int64_t newest = r.i64();
+  std::array<std::uint32_t, RecurrenceWindow::kBuckets> counts{};
+  for (auto& c : counts) c = r.u32();
+  s.window.restore(bucket_ms, newest, counts);
+  s.occurrences = r.u64();
+  s.first_seen_us = r.i64();
+  s.last_seen_us = r.i64();
+  s.hosts.resize(r.count(20));
+  for (HostSeen& h : s.hosts) {
+    h.hash = r.u64();
+    h.last_seen_us = r.i64();
+    r.str(h.name);
+  }
+  s.hosts_affected = r.u32();
+  r.str(s.last_host);
+  r.str(s.last_message);
+  r.str(s.last_original);
+  read_pairs(r, s.last_fields);
+  s.incident_interval_start_us = r.i64();
+  s.incident_suppressed = r.u64();
+  const std::uint8_t problem = r.u8();
+  s.problem = static_cast<ProblemState>(problem);
+  s.problem_id = r.u64();
+  s.opened_us = r.i64();
+  s.resolved_us = r.i64();
+  s.reopen_count = r.u32();
+  s.update_seq = r.u32();
+  s.last_problem_alert_us = r.i64();
+  s.problem_suppressed = r.u64();
+  return severity <= static_cast<std::uint8_t>(rules::Severity::kCritical) &&
+         problem <= static_cast<std::uint8_t>(ProblemState::kResolved) && s.count > 0 &&
+         s.within_ms > 0 && bucket_ms > 0;
+}
+
+bool write_all(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+std::string errno_text(const std::string& what, const std::string& path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+}  // namespace
+
+Result Detector::save_snapshot(const std::string& path) const {
+  const Impl& d = *impl_;
+  Writer payload;
+  payload.u64(d.table_.size());
+  auto& table = const_cast<SignatureTable&>(d.table_);  // iteration only; no mutation
+  for (SignatureState* s = table.oldest(); s; s = table.newer(*s)) write_state(payload, *s);
+  const auto templates = d.miner_.export_templates();
+  payload.u64(templates.size());
+  for (const auto& t : templates) {
+    payload.str(t.text);
+    payload.u64(t.hits);
+  }
+  Writer file;
+  file.bytes().append(kMagic, sizeof kMagic);
+  file.u32(kVersion);
+  file.u64(payload.bytes().size());
+  file.bytes().append(payload.bytes());
+  file.u64(XXH3_64bits(payload.bytes().data(), payload.bytes().size()));
+
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(Error::Kind::kIo, errno_text("cannot create", tmp));
+  if (!write_all(fd, file.bytes()) || ::fsync(fd) != 0) {
+    std::string msg = errno_text("cannot write", tmp);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return fail(Error::Kind::kIo, msg);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string msg = errno_text("cannot rename to", path);
+    ::unlink(tmp.c_str());
+    return fail(Error::Kind::kIo, msg);
+  }
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);  // makes the rename durable; a failure here leaves a valid file either way
+    ::close(dfd);
+  }
+  return SnapshotInfo{d.table_.size(), templates.size(), file.bytes().size()};
+}
+
+Result Detector::restore_snapshot(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(Error::Kind::kIo, errno_text("cannot open", path));
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string msg = errno_text("cannot read", path);
+      ::close(fd);
+      return fail(Error::Kind::kIo, msg);
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+
+  const std::size_t header = sizeof kMagic + 4 + 8;
+  if (data.size() < sizeof kMagic || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0) {
+    return fail(Error::Kind::kBadMagic, path + ": not a logsift detect snapshot");
+  }
+  if (data.size() < header + 8) {
+    return fail(Error::Kind::kTruncated, path + ": truncated header (" + std::to_string(data.size()) + " bytes)");
+  }
+  Reader head(std::string_view(data).substr(sizeof kMagic, 12), sizeof kMagic);
+  const std::uint32_t version = head.u32();
+  const std::uint64_t payload_size = head.u64();
+  if (version != kVersion) {
+    return fail(Error::Kind::kUnsupportedVersion,
+                path + ": snapshot version " + std::to_string(version) + ", expected " + std::to_string(kVersion));
+  }
+  if (payload_size != data.size() - header - 8) {
+    return fail(Error::Kind::kTruncated, path + ": payload of " + std::to_string(payload_size) +
+                                             " bytes announced, " + std::to_string(data.size() - header - 8) + " present");
+  }
+  const std::string_view payload = std::string_view(data).substr(header, payload_size);
+  Reader tail(std::string_view(data).substr(header + payload_size), header + payload_size);
+  if (tail.u64() != XXH3_64bits(payload.data(), payload.size())) {
+    return fail(Error::Kind::kCorrupt, path + ": checksum mismatch");
+  }
+
+  // Build the new state aside; the current one is kept on any error.
+  Impl fresh(impl_->options_);
+  Reader r(payload, header);
+  const std::size_t signatures = r.count(64);
+  for (std::size_t i = 0; i < signatures && r.ok(); ++i) {
+    SignatureState loaded;
+    if (!read_state(r, loaded) || !r.ok()) {
+      return fail(Error::Kind::kCorrupt, path + ": invalid signature record near byte " + std::to_string(r.offset()));
+    }
+    bool inserted = false;
+    SignatureState& s = fresh.insert(loaded.signature_id, &inserted);
+    const std::uint32_t prev = s.prev, next = s.next;
+    s = std::move(loaded);
+    s.prev = prev;
+    s.next = next;
+    s.live = true;
+    s.scheduled_at_us = kNever;
+  }
+  std::vector<TemplateMiner::Saved> templates(r.count(12));
+  for (auto& t : templates) {
+    r.str(t.text);
+    t.hits = r.u64();
+  }
+  if (!r.ok() || r.left() != 0) {
+    return fail(Error::Kind::kCorrupt, path + ": malformed payload at byte " + std::to_string(r.offset()));
+  }
+  fresh.miner_.import_templates(templates);
+  for (SignatureState* s = fresh.table_.oldest(); s; s = fresh.table_.newer(*s)) fresh.schedule(*s);
+  // Process counters carry on; only what describes the live state is recomputed.
+  fresh.counters_ = impl_->counters_;
+  fresh.counters_.problems_open = 0;
+  for (SignatureState* s = fresh.table_.oldest(); s; s = fresh.table_.newer(*s)) {
+    if (s->problem == ProblemState::kOpen) ++fresh.counters_.problems_open;
+  }
+  const SnapshotInfo info{fresh.table_.size(), templates.size(), data.size()};
+  *impl_ = std::move(fresh);
+  return info;
+}
+
+}  // namespace logsift::detect

@@ -1,0 +1,114 @@
+#include "daemon/detect/template_miner.h"
+
+#include <catch2/catch.hpp>
+
+#include <xxhash.h>
+
+#include <string>
+#include <vector>
+
+using namespace logsift::detect;
+
+TEST_CASE("masking replaces numbers, addresses, hex, uuids and paths", "[detect][miner]") {
+  CHECK(mask_message("PacketResponder 1 for block blk_-695229 terminating") ==
+        "PacketResponder <*> for block <*> terminating");
+  CHECK(mask_message("connect to 10.1.2.3:8080 failed") == "connect to <*> failed");
+  CHECK(mask_message("session 0x1f2e3d4c closed") == "session <*> closed");
+  CHECK(mask_message("instance 6f1c2a3b-1d2e-4f5a-9b8c-7d6e5f4a3b2c deleted") == "instance <*> deleted");
+  CHECK(mask_message("cannot open /var/log/app/current.log: permission denied") ==
+        "cannot open <*> permission denied");
+  CHECK(mask_message("fetch https://example.org/a/b done") == "fetch <*> done");
+  CHECK(mask_message("uid=0 euid=0 tty=ssh user=root") == "uid= <*> euid= <*> tty= ssh user= root");
+  CHECK(mask_message("on Sun Dec 04 04:47:44 2005 it failed") == "on <*> it failed");
+  CHECK(mask_message("deadbeefcafe seen") == "<*> seen");
+  CHECK(mask_message("  spaced\tout  ") == "spaced out");
+}
+
+TEST_CASE("similar messages share one template whose id is the hash of its text", "[detect][miner]") {
+  TemplateMiner miner;
+  auto a = miner.add("Accepted password for alice from 10.0.0.1 port 22 ssh2");
+  CHECK(a.created);
+  auto b = miner.add("Accepted password for bob from 10.0.0.2 port 22 ssh2");
+  CHECK_FALSE(b.created);
+  CHECK(b.changed);
+  CHECK(b.previous_id == a.id);
+  CHECK(b.text == "Accepted password for <*> from <*> port <*>");  // "22 ssh2" is one variable run
+  CHECK(b.id == XXH3_64bits(b.text.data(), b.text.size()));
+  CHECK(template_id_hex(b.id).size() == 16);
+  auto c = miner.add("Accepted password for carol from 10.0.0.3 port 22 ssh2");
+  CHECK(c.id == b.id);
+  CHECK_FALSE(c.changed);
+  CHECK(miner.counters().templates == 1);
+}
+
+TEST_CASE("template ids do not depend on the miner instance or the order of messages", "[detect][miner]") {
+  const std::vector<std::string> lines = {
+      "Accepted password for alice from 10.0.0.1 port 22 ssh2",
+      "Connection closed by 10.0.0.9 port 4000",
+      "Accepted password for bob from 10.0.0.2 port 22 ssh2",
+      "Connection closed by 10.0.0.8 port 4001",
+      "Disk /dev/sda1 is 91% full"};
+  TemplateMiner forward;
+  TemplateMiner backward;
+  for (const auto& l : lines) forward.add(l);
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) backward.add(*it);
+  for (const auto& l : lines) CHECK(forward.add(l).id == backward.add(l).id);
+  // Pinned: a template's id is the same on every machine and in every release.
+  CHECK(template_id_hex(forward.add("Connection closed by 10.1.1.1 port 1").id) == "81e58131cbcce44c");
+}
+
+TEST_CASE("different messages get different templates", "[detect][miner]") {
+  TemplateMiner miner;
+  auto a = miner.add("Starting TrustedInstaller initialization.");
+  auto b = miner.add("Ending TrustedInstaller initialization.");
+  auto c = miner.add("Failed to open disk");
+  CHECK(a.id != b.id);
+  CHECK(a.id != c.id);
+  CHECK(miner.counters().templates == 3);
+}
+
+TEST_CASE("the template cap evicts the least recently seen template and counts it", "[detect][miner]") {
+  MinerOptions options;
+  options.max_templates = 2;
+  TemplateMiner miner(options);
+  auto a = miner.add("alpha job started");
+  miner.add("beta queue drained");
+  miner.add("alpha job started");  // beta is now the oldest
+  miner.add("gamma link lost");
+  auto c = miner.counters();
+  CHECK(c.templates == 2);
+  CHECK(c.evictions == 1);
+  CHECK_FALSE(miner.add("alpha job started").created);
+  CHECK(miner.add("beta queue drained").created);
+  CHECK(miner.current(a.cluster).id == a.id);
+}
+
+TEST_CASE("exported templates re-import to the same ids and clusters", "[detect][miner]") {
+  TemplateMiner miner;
+  miner.add("worker 1 stopped after 10 ms");
+  miner.add("worker 2 stopped after 12 ms because of a timeout");
+  auto saved = miner.export_templates();
+  REQUIRE(saved.size() == 2);
+  TemplateMiner copy;
+  copy.import_templates(saved);
+  CHECK(copy.counters().templates == 2);
+  auto again = copy.add("worker 7 stopped after 3 ms");
+  CHECK_FALSE(again.created);
+  CHECK(again.id == miner.add("worker 8 stopped after 4 ms").id);
+}
+
+TEST_CASE("very long messages are cut to max_tokens", "[detect][miner]") {
+  MinerOptions options;
+  options.max_tokens = 4;
+  TemplateMiner miner(options);
+  auto a = miner.add("a b c d e f g h");
+  CHECK(a.text == "a b c d <*>");
+}
+
+TEST_CASE("an empty message is a template of its own", "[detect][miner]") {
+  TemplateMiner miner;
+  auto a = miner.add("");
+  auto b = miner.add("   ");
+  CHECK(a.id == b.id);
+  CHECK(a.text.empty());
+}
