@@ -1,0 +1,35 @@
+// On-disk cache of compiled Hyperscan databases.
+//
+// A cache entry is keyed by database_key(): SHA-256 over the Hyperscan version, the CPU features
+// Hyperscan compiles for, and every expression with its flags and id. An entry holds the
+// serialized database plus the list of patterns that compiling demoted to another engine, so a
+// cache hit reproduces the compile exactly. Files are written atomically (temp file, fsync,
+// rename); a file that cannot be read back is reported as a miss. Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+struct hs_database;
+
+namespace logsift::rules {
+
+struct CachedDatabase {
+  hs_database* database = nullptr;  // caller owns: hs_free_database
+  std::vector<std::uint32_t> demoted;  // positions (in the key's expression list) compiled otherwise
+};
+
+std::string database_key(std::span<const std::string> expressions,
+                         std::span<const unsigned> flags, std::span<const unsigned> ids);
+
+// nullopt on a miss or an unreadable entry.
+std::optional<CachedDatabase> load_cached_database(const std::string& dir, const std::string& key);
+
+// Returns an error message, empty on success.
+std::string store_cached_database(const std::string& dir, const std::string& key,
+                                  const CachedDatabase& entry);
+
+}  // namespace logsift::rules

@@ -1,0 +1,50 @@
+#include "rules/field.h"
+
+namespace logsift::rules {
+
+std::optional<FieldRef> parse_field_ref(std::string_view name) {
+  using Kind = FieldRef::Kind;
+  FieldRef ref;
+  if (name == "message") ref.kind = Kind::kMessage;
+  else if (name == "host") ref.kind = Kind::kHost;
+  else if (name == "app") ref.kind = Kind::kApp;
+  else if (name == "procid") ref.kind = Kind::kProcId;
+  else if (name == "msgid") ref.kind = Kind::kMsgId;
+  else if (name == "original") ref.kind = Kind::kOriginal;
+  else if (name.starts_with("json.") && name.size() > 5) {
+    ref.kind = Kind::kJson;
+    ref.json_path = std::string(name.substr(5));
+  } else {
+    return std::nullopt;
+  }
+  return ref;
+}
+
+std::string_view field_value(const parsers::Record& record, FieldRef::Kind kind) {
+  using Kind = FieldRef::Kind;
+  switch (kind) {
+    case Kind::kMessage: return record.message;
+    case Kind::kHost: return record.host;
+    case Kind::kApp: return record.app;
+    case Kind::kProcId: return record.procid;
+    case Kind::kMsgId: return record.msgid;
+    case Kind::kOriginal: return record.original;
+    case Kind::kJson: return {};
+  }
+  return {};
+}
+
+std::string_view field_value(const parsers::Record& record, const FieldRef& field, int json_slot) {
+  if (field.kind != FieldRef::Kind::kJson) return field_value(record, field.kind);
+  if (json_slot < 0 || json_slot >= record.extra_count) return {};
+  return record.extra[static_cast<std::size_t>(json_slot)];
+}
+
+std::optional<std::string_view> named_record_field(const parsers::Record& record,
+                                                   std::string_view name) {
+  auto ref = parse_field_ref(name);
+  if (!ref || ref->kind == FieldRef::Kind::kJson) return std::nullopt;
+  return field_value(record, ref->kind);
+}
+
+}  // namespace logsift::rules

@@ -1,0 +1,382 @@
+#include "rules/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rules/duration.h"
+#include "rules/field.h"
+
+namespace logsift::rules {
+
+std::string LoadError::to_string() const {
+  std::string s = file;
+  if (line > 0) s += ":" + std::to_string(line);
+  s += ": ";
+  if (!rule_id.empty()) s += "rule " + rule_id + ": ";
+  s += message;
+  return s;
+}
+
+namespace {
+
+constexpr std::array kFileKeys = {"ruleset", "description", "defaults", "rules"};
+constexpr std::array kRuleKeys = {"id", "name", "description", "when", "when_ignore_case",
+                                  "match", "field", "ignore_case", "severity", "tags",
+                                  "group_by", "problem", "examples"};
+constexpr std::array kDefaultKeys = {"when", "when_ignore_case", "field", "ignore_case",
+                                     "severity", "tags", "group_by", "problem"};
+constexpr std::array kProblemKeys = {"count", "within", "resolve_after", "hosts"};
+constexpr std::array kPatternKeys = {"regex", "literal", "field", "ignore_case"};
+constexpr std::array kExampleKeys = {"line", "match", "fields"};
+
+int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
+
+bool is_valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 200) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' ||
+           c == '-';
+  });
+}
+
+// Reads one file; collects errors against the rule being read.
+class FileReader {
+ public:
+  FileReader(std::string_view file, LoadedRules& out) : file_(file), out_(out) {}
+
+  void read(const YAML::Node& root);
+
+ private:
+  void error(const YAML::Node& at, std::string message) {
+    out_.errors.push_back({std::string(file_), line_of(at), rule_id_, std::move(message)});
+    ++rule_errors_;
+  }
+  template <std::size_t N>
+  void check_keys(const YAML::Node& map, const std::array<const char*, N>& allowed) {
+    for (const auto& kv : map) {
+      auto key = kv.first.Scalar();
+      if (std::none_of(allowed.begin(), allowed.end(), [&](const char* k) { return key == k; }))
+        error(kv.first, "unknown key '" + key + "'");
+    }
+  }
+  // The rule's own value for `key`, else the file defaults' value (may be undefined).
+  YAML::Node get(const YAML::Node& rule, const char* key) const {
+    if (rule[key]) return rule[key];
+    if (defaults_.IsMap() && defaults_[key]) return defaults_[key];
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  std::optional<std::string> scalar(const YAML::Node& node, std::string_view what) {
+    if (!node.IsScalar()) {
+      error(node, std::string(what) + " must be a single value");
+      return std::nullopt;
+    }
+    return node.Scalar();
+  }
+  std::optional<bool> boolean(const YAML::Node& node, std::string_view what) {
+    bool value = false;
+    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
+      error(node, std::string(what) + " must be true or false");
+      return std::nullopt;
+    }
+    return value;
+  }
+  std::vector<std::string> string_list(const YAML::Node& node, std::string_view what);
+  std::optional<FieldRef> field(const YAML::Node& node);
+
+  void read_rule(const YAML::Node& node);
+  void read_when(const YAML::Node& node, bool ignore_case, Rule& rule);
+  void read_match(const YAML::Node& node, const FieldRef& default_field, bool default_ci,
+                  Rule& rule);
+  void read_problem(const YAML::Node& rule_node, Rule& rule);
+  void read_examples(const YAML::Node& node, Rule& rule);
+
+  std::string_view file_;
+  LoadedRules& out_;
+  YAML::Node defaults_;
+  std::string ruleset_;
+  std::string rule_id_;
+  int rule_errors_ = 0;
+};
+
+std::vector<std::string> FileReader::string_list(const YAML::Node& node, std::string_view what) {
+  std::vector<std::string> values;
+  if (node.IsScalar()) {
+    values.push_back(node.Scalar());
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (auto s = scalar(item, what)) values.push_back(*s);
+    }
+  } else {
+    error(node, std::string(what) + " must be a value or a list of values");
+  }
+  return values;
+}
+
+std::optional<FieldRef> FileReader::field(const YAML::Node& node) {
+  auto name = scalar(node, "field");
+  if (!name) return std::nullopt;
+  auto ref = parse_field_ref(*name);
+  if (!ref) error(node, "unknown field '" + *name + "' (message, host, app, procid, msgid, original, json.<path>)");
+  return ref;
+}
+
+void FileReader::read(const YAML::Node& root) {
+  if (!root.IsMap()) {
+    error(root, "a rule file must be a mapping with 'ruleset' and 'rules'");
+    return;
+  }
+  check_keys(root, kFileKeys);
+  if (!root["ruleset"]) error(root, "missing 'ruleset'");
+  else if (auto s = scalar(root["ruleset"], "ruleset")) ruleset_ = *s;
+  if (root["defaults"]) {
+    defaults_ = root["defaults"];
+    if (!defaults_.IsMap()) error(defaults_, "'defaults' must be a mapping");
+    else check_keys(defaults_, kDefaultKeys);
+  }
+  const YAML::Node rules = root["rules"];
+  if (!rules) {
+    error(root, "missing 'rules'");
+    return;
+  }
+  if (!rules.IsSequence()) {
+    error(rules, "'rules' must be a list");
+    return;
+  }
+  for (const auto& rule : rules) read_rule(rule);
+}
+
+void FileReader::read_rule(const YAML::Node& node) {
+  rule_id_.clear();
+  rule_errors_ = 0;
+  if (!node.IsMap()) {
+    error(node, "a rule must be a mapping");
+    return;
+  }
+  Rule rule;
+  rule.file = std::string(file_);
+  rule.line = line_of(node);
+  rule.ruleset = ruleset_;
+  if (!node["id"]) {
+    error(node, "missing 'id'");
+  } else if (auto id = scalar(node["id"], "id")) {
+    rule.id = *id;
+    rule_id_ = *id;
+    if (!is_valid_id(*id)) error(node["id"], "id must use only a-z 0-9 _ . : -");
+  }
+  check_keys(node, kRuleKeys);
+  if (!node["name"]) error(node, "missing 'name'");
+  else if (auto s = scalar(node["name"], "name")) rule.name = *s;
+  if (node["description"]) {
+    if (auto s = scalar(node["description"], "description")) rule.description = *s;
+  }
+  if (auto sev = get(node, "severity")) {
+    static constexpr std::array<std::pair<const char*, Severity>, 5> kNames = {{
+        {"informational", Severity::kInformational}, {"low", Severity::kLow},
+        {"medium", Severity::kMedium}, {"high", Severity::kHigh}, {"critical", Severity::kCritical}}};
+    if (auto s = scalar(sev, "severity")) {
+      auto it = std::find_if(kNames.begin(), kNames.end(), [&](auto& p) { return *s == p.first; });
+      if (it == kNames.end()) error(sev, "unknown severity '" + *s + "' (informational, low, medium, high, critical)");
+      else rule.severity = it->second;
+    }
+  }
+  if (auto tags = get(node, "tags")) rule.tags = string_list(tags, "tags");
+  if (auto group = get(node, "group_by")) rule.group_by = string_list(group, "group_by");
+
+  bool when_ci = false;
+  if (auto n = get(node, "when_ignore_case")) when_ci = boolean(n, "when_ignore_case").value_or(false);
+  if (auto when = get(node, "when")) read_when(when, when_ci, rule);
+
+  FieldRef default_field;
+  if (auto n = get(node, "field")) default_field = field(n).value_or(FieldRef{});
+  bool default_ci = false;
+  if (auto n = get(node, "ignore_case")) default_ci = boolean(n, "ignore_case").value_or(false);
+  if (!node["match"]) error(node, "missing 'match'");
+  else read_match(node["match"], default_field, default_ci, rule);
+
+  read_problem(node, rule);
+  if (node["examples"]) read_examples(node["examples"], rule);
+
+  if (!rule.id.empty()) {
+    std::string here = std::string(file_) + ":" + std::to_string(rule.line);
+    auto [it, inserted] = out_.defined_at.emplace(rule.id, here);
+    if (!inserted) error(node, "duplicate id (first defined at " + it->second + ")");
+  }
+  if (rule_errors_ == 0) out_.rules.push_back(std::move(rule));
+}
+
+void FileReader::read_when(const YAML::Node& node, bool ignore_case, Rule& rule) {
+  if (!node.IsMap()) {
+    error(node, "'when' must be a mapping of field: value(s)");
+    return;
+  }
+  for (const auto& kv : node) {
+    auto ref = field(kv.first);
+    if (!ref) continue;
+    Condition c{*ref, string_list(kv.second, "a 'when' value"), ignore_case};
+    if (c.any_of.empty()) error(kv.second, "'when' on " + ref->name() + " lists no values");
+    rule.when.push_back(std::move(c));
+  }
+}
+
+void FileReader::read_match(const YAML::Node& node, const FieldRef& default_field,
+                            bool default_ci, Rule& rule) {
+  auto add_regex = [&](const YAML::Node& n) {
+    if (auto s = scalar(n, "a pattern")) {
+      if (s->empty()) error(n, "empty pattern");
+      rule.patterns.push_back(Pattern{default_field, *s, false, default_ci});
+    }
+  };
+  auto add_entry = [&](const YAML::Node& n) {
+    if (n.IsScalar()) return add_regex(n);
+    if (!n.IsMap()) return error(n, "a 'match' entry must be a regex or a mapping");
+    check_keys(n, kPatternKeys);
+    Pattern p{default_field, {}, false, default_ci};
+    if (n["regex"] && n["literal"]) return error(n, "a 'match' entry has either 'regex' or 'literal'");
+    const YAML::Node text = n["regex"] ? n["regex"] : n["literal"];
+    if (!text) return error(n, "a 'match' entry needs 'regex' or 'literal'");
+    auto s = scalar(text, "a pattern");
+    if (!s) return;
+    if (s->empty()) return error(text, "empty pattern");
+    p.source = *s;
+    p.literal = static_cast<bool>(n["literal"]);
+    if (n["field"]) {
+      if (auto f = field(n["field"])) p.field = *f;
+    }
+    if (n["ignore_case"]) p.case_insensitive = boolean(n["ignore_case"], "ignore_case").value_or(false);
+    rule.patterns.push_back(std::move(p));
+  };
+  if (node.IsSequence()) {
+    if (node.size() == 0) error(node, "'match' lists no patterns");
+    for (const auto& entry : node) add_entry(entry);
+  } else {
+    add_entry(node);
+  }
+}
+
+void FileReader::read_problem(const YAML::Node& rule_node, Rule& rule) {
+  // Each key comes from the rule's own `problem`, else from the defaults' `problem`.
+  const YAML::Node own = rule_node["problem"];
+  const YAML::Node& defaults = defaults_;  // const: operator[] must not insert keys
+  const YAML::Node fallback = defaults.IsMap() ? defaults["problem"] : YAML::Node(YAML::NodeType::Undefined);
+  for (const auto* n : {&own, &fallback}) {
+    if (*n && !n->IsMap()) error(*n, "'problem' must be a mapping (count, within, resolve_after, hosts)");
+    else if (*n) check_keys(*n, kProblemKeys);
+  }
+  auto pick = [&](const char* key) -> YAML::Node {
+    if (own && own.IsMap() && own[key]) return own[key];
+    if (fallback && fallback.IsMap() && fallback[key]) return fallback[key];
+    return YAML::Node(YAML::NodeType::Undefined);
+  };
+  auto count = [&](const char* key, std::uint32_t& into) {
+    YAML::Node n = pick(key);
+    if (!n) return;
+    std::uint32_t v = 0;
+    if (!n.IsScalar() || !YAML::convert<std::uint32_t>::decode(n, v) || v == 0)
+      error(n, std::string("'") + key + "' must be a positive whole number");
+    else into = v;
+  };
+  auto duration = [&](const char* key, std::int64_t& into) {
+    YAML::Node n = pick(key);
+    if (!n) return;
+    auto ms = n.IsScalar() ? parse_duration_ms(n.Scalar()) : std::nullopt;
+    if (!ms || *ms <= 0) error(n, "bad duration '" + (n.IsScalar() ? n.Scalar() : std::string("?")) + "' for '" + key + "' (e.g. 30s, 10m, 1h30m)");
+    else into = *ms;
+  };
+  count("count", rule.recurrence.count);
+  count("hosts", rule.recurrence.spread_hosts);
+  duration("within", rule.recurrence.within_ms);
+  duration("resolve_after", rule.recurrence.resolve_after_ms);
+}
+
+void FileReader::read_examples(const YAML::Node& node, Rule& rule) {
+  if (!node.IsSequence()) {
+    error(node, "'examples' must be a list");
+    return;
+  }
+  for (const auto& n : node) {
+    if (!n.IsMap()) {
+      error(n, "an example must be a mapping with 'line'");
+      continue;
+    }
+    check_keys(n, kExampleKeys);
+    Example ex;
+    ex.source_line = line_of(n);
+    if (!n["line"]) {
+      error(n, "an example needs 'line'");
+      continue;
+    }
+    if (auto s = scalar(n["line"], "line")) ex.line = *s;
+    if (n["match"]) ex.should_match = boolean(n["match"], "match").value_or(true);
+    if (n["fields"]) {
+      if (!n["fields"].IsMap()) {
+        error(n["fields"], "'fields' must be a mapping of name: value");
+      } else {
+        for (const auto& kv : n["fields"]) {
+          if (auto v = scalar(kv.second, "a field value")) ex.fields.emplace_back(kv.first.Scalar(), *v);
+        }
+      }
+      if (!ex.should_match && !ex.fields.empty()) error(n, "an example with 'match: false' cannot list 'fields'");
+    }
+    rule.examples.push_back(std::move(ex));
+  }
+}
+
+}  // namespace
+
+void load_rule_text(std::string_view text, std::string_view file_name, LoadedRules& into) {
+  into.files.emplace_back(file_name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    into.errors.push_back({std::string(file_name), e.mark.line >= 0 ? e.mark.line + 1 : 0, {},
+                           "YAML syntax: " + e.msg});
+    return;
+  }
+  try {
+    FileReader(file_name, into).read(root);
+  } catch (const YAML::Exception& e) {
+    into.errors.push_back({std::string(file_name), e.mark.line >= 0 ? e.mark.line + 1 : 0, {},
+                           "unexpected structure: " + e.msg});
+  }
+}
+
+LoadedRules load_rule_paths(std::span<const std::string> paths) {
+  namespace fs = std::filesystem;
+  LoadedRules out;
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
+           it.increment(ec)) {
+        auto ext = it->path().extension();
+        if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) found.push_back(it->path().string());
+      }
+      if (ec) out.errors.push_back({path, 0, {}, "cannot read folder: " + ec.message()});
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(path);
+    }
+  }
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      out.errors.push_back({file, 0, {}, "cannot open rule file"});
+      continue;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    load_rule_text(text.str(), file, out);
+  }
+  return out;
+}
+
+}  // namespace logsift::rules

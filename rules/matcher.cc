@@ -1,0 +1,170 @@
+// Matching one record: Hyperscan over each scanned field collects candidate patterns, then each
+// candidate's rule is checked (conditions, PCRE2 confirmation for prefiltered patterns, named
+// captures) in rule order. All buffers are reused across records: no allocation in steady state.
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "rules/field.h"
+#include "rules/rule_set_internal.h"
+
+namespace logsift::rules {
+
+namespace {
+
+// Bounds on PCRE2 work per match, so a pathological pattern/input pair costs a counted
+// error instead of a stalled worker.
+constexpr std::uint32_t kPcreMatchLimit = 1'000'000;
+constexpr std::uint32_t kPcreDepthLimit = 100'000;
+constexpr std::size_t kJitStackMaxBytes = 1 << 20;
+
+bool equal_ignore_ascii_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+[[noreturn]] void die(const char* what, hs_error_t rc) {
+  std::fprintf(stderr, "logsift: %s failed with Hyperscan error %d on a valid database\n", what, rc);
+  std::abort();
+}
+
+}  // namespace
+
+struct Matcher::PcreState {
+  pcre2_match_data* match_data = nullptr;
+  pcre2_match_context* context = nullptr;
+  pcre2_jit_stack* jit_stack = nullptr;
+
+  explicit PcreState(std::uint32_t max_groups) {
+    match_data = pcre2_match_data_create(max_groups + 1, nullptr);
+    context = pcre2_match_context_create(nullptr);
+    jit_stack = pcre2_jit_stack_create(32 * 1024, kJitStackMaxBytes, nullptr);
+    if (match_data == nullptr || context == nullptr) {
+      std::fputs("logsift: out of memory creating PCRE2 match state\n", stderr);
+      std::abort();
+    }
+    pcre2_set_match_limit(context, kPcreMatchLimit);
+    pcre2_set_depth_limit(context, kPcreDepthLimit);
+    if (jit_stack != nullptr) pcre2_jit_stack_assign(context, nullptr, jit_stack);
+  }
+  ~PcreState() {
+    pcre2_match_data_free(match_data);
+    pcre2_match_context_free(context);
+    if (jit_stack != nullptr) pcre2_jit_stack_free(jit_stack);
+  }
+};
+
+Matcher::Matcher(std::shared_ptr<const RuleSet> rule_set) : rule_set_(std::move(rule_set)) {
+  for (const auto& f : rule_set_->fields_) {
+    if (f.database == nullptr) continue;
+    hs_error_t rc = hs_alloc_scratch(f.database, &scratch_);
+    if (rc != HS_SUCCESS) die("hs_alloc_scratch", rc);
+  }
+  pcre_ = std::make_unique<PcreState>(rule_set_->max_capture_groups_);
+  rule_done_.assign(rule_set_->rules_.size(), 0);
+  candidates_.reserve(64);
+  matches_.reserve(16);
+  captures_.reserve(64);
+}
+
+Matcher::~Matcher() {
+  if (scratch_ != nullptr) hs_free_scratch(scratch_);
+}
+
+int Matcher::on_hyperscan_match(unsigned int id, unsigned long long, unsigned long long,
+                                unsigned int, void* context) {
+  static_cast<Matcher*>(context)->candidates_.push_back(id);
+  return 0;  // keep scanning: other patterns may match too (SINGLEMATCH reports each id once)
+}
+
+bool Matcher::conditions_hold(std::uint32_t rule_index, const parsers::Record& record) const {
+  for (const auto& c : rule_set_->conditions_[rule_index].all_of) {
+    std::string_view value = c.kind == FieldRef::Kind::kJson
+                                 ? (c.json_slot >= 0 && c.json_slot < record.extra_count
+                                        ? record.extra[static_cast<std::size_t>(c.json_slot)]
+                                        : std::string_view{})
+                                 : field_value(record, c.kind);
+    bool any = std::any_of(c.any_of->begin(), c.any_of->end(), [&](const std::string& want) {
+      return c.case_insensitive ? equal_ignore_ascii_case(value, want) : value == want;
+    });
+    if (!any) return false;
+  }
+  return true;
+}
+
+bool Matcher::run_pcre(std::uint32_t p, std::string_view subject, bool capture) {
+  const auto& cp = rule_set_->patterns_[p];
+  int rc = pcre2_match(cp.code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                       pcre_->match_data, pcre_->context);
+  if (rc == PCRE2_ERROR_NOMATCH) return false;
+  if (rc < 0) {
+    ++counters_.pcre_errors;
+    return false;
+  }
+  if (capture) {
+    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(pcre_->match_data);
+    const std::uint32_t pairs = pcre2_get_ovector_count(pcre_->match_data);
+    for (const auto& [group, name] : cp.names) {
+      if (group >= pairs || ovector[2 * group] == PCRE2_UNSET) continue;
+      captures_.push_back(Capture{name, subject.substr(ovector[2 * group], ovector[2 * group + 1] - ovector[2 * group])});
+    }
+  }
+  return true;
+}
+
+std::span<const RuleMatch> Matcher::match(const parsers::Record& record) {
+  static constexpr char kEmpty[1] = {0};
+  const RuleSet& set = *rule_set_;
+  ++counters_.records;
+  candidates_.clear();
+  matches_.clear();
+  captures_.clear();
+
+  for (const auto& scan : set.fields_) {
+    std::string_view value = field_value(record, scan.field, scan.json_slot);
+    if (scan.database != nullptr) {
+      const char* data = value.empty() ? kEmpty : value.data();
+      hs_error_t rc = hs_scan(scan.database, data, static_cast<unsigned>(value.size()), 0, scratch_,
+                              &Matcher::on_hyperscan_match, this);
+      if (rc != HS_SUCCESS) die("hs_scan", rc);
+    }
+    // Patterns Hyperscan could not take at all are candidates on every record.
+    candidates_.insert(candidates_.end(), scan.pcre_only.begin(), scan.pcre_only.end());
+  }
+  if (candidates_.empty()) return {};
+  // Pattern ids follow rule order, so sorting yields matches in rule order.
+  std::sort(candidates_.begin(), candidates_.end());
+
+  for (std::uint32_t p : candidates_) {
+    const auto& cp = set.patterns_[p];
+    if (rule_done_[cp.rule_index] != 0) continue;
+    if (!conditions_hold(cp.rule_index, record)) continue;
+    const auto& scan = set.fields_[cp.field_scan];
+    std::string_view subject = field_value(record, scan.field, scan.json_slot);
+    const auto capture_begin = static_cast<std::uint32_t>(captures_.size());
+    bool confirmed = true;
+    if (cp.engine != PatternEngine::kHyperscan) {
+      confirmed = run_pcre(p, subject, true);
+      if (!confirmed && cp.engine == PatternEngine::kPrefilter) ++counters_.prefilter_rejections;
+    } else if (!cp.names.empty()) {
+      // Hyperscan already decided; PCRE2 runs only to extract the named groups.
+      run_pcre(p, subject, true);
+    }
+    if (!confirmed) continue;
+    rule_done_[cp.rule_index] = 1;
+    matches_.push_back(RuleMatch{cp.rule_index, capture_begin, static_cast<std::uint32_t>(captures_.size())});
+  }
+  for (const auto& m : matches_) rule_done_[m.rule_index] = 0;
+  counters_.matches += matches_.size();
+  return matches_;
+}
+
+}  // namespace logsift::rules
