@@ -1,0 +1,184 @@
+// DaemonConfig: everything `logsiftd` can be told in its YAML configuration file.
+//
+// Every field states its YAML key, meaning, default and trade-off. The defaults written here are
+// the defaults of a config file that omits the key; the embedded default configuration
+// (default_config_yaml(), what `logsiftd` runs with no --config) is one YAML document parsed by
+// the same code, so there is one source of truth for how text becomes a config. Durations are
+// held in milliseconds (`_ms`), sizes in bytes (`_bytes`).
+//
+// Ownership: plain values, copyable. Thread-safety: none needed (immutable after load); the app
+// loads a config and hands copies or const references to the modules.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace logsift::config {
+
+enum class Protocol {
+  kUdp,     // syslog over UDP, one message per datagram
+  kTcp,     // syslog over TCP: newline or RFC 6587 octet-counted framing, detected per frame
+  kTls,     // syslog over TLS (RFC 5425), same framing as kTcp
+  kNdjson,  // newline-delimited JSON objects over TCP
+};
+
+enum class MessageFormat {
+  kAuto,     // sniff each message: JSON object, RFC 5424, else RFC 3164
+  kRfc5424,
+  kRfc3164,
+  kJson,
+};
+
+enum class TlsVersion { kTls12, kTls13 };
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };  // ordered: a level logs itself and above
+
+std::string_view to_string(Protocol p);
+std::string_view to_string(MessageFormat f);
+std::string_view to_string(TlsVersion v);
+std::string_view to_string(LogLevel l);
+
+struct TlsConfig {
+  std::string cert_file;       // `cert`: PEM certificate chain. Required for a tls listener.
+  std::string key_file;        // `key`: PEM private key. Required for a tls listener.
+  std::string ca_file;         // `ca`: PEM CA bundle for client certificates. Required with
+                               // verify_client.
+  bool verify_client = false;  // `verify_client`: require and verify client certificates
+                               // (mutual TLS). Off by default: most syslog senders have none.
+  TlsVersion min_version = TlsVersion::kTls12;  // `min_version`: "1.2" or "1.3". 1.3 is stricter
+                                                // but locks out older rsyslog/gnutls senders.
+  bool operator==(const TlsConfig&) const = default;
+};
+
+struct ListenerConfig {
+  std::string name;         // `name`: required, unique; the `listener` label on metrics.
+  Protocol protocol = Protocol::kUdp;  // `protocol`: udp | tcp | tls | ndjson. Required.
+  std::string address = "127.0.0.1";  // `address`: IPv4/IPv6 literal to bind. 0.0.0.0 or :: to
+                                       // accept from the network; loopback by default so a first
+                                       // run exposes nothing.
+  std::uint16_t port = 0;   // `port`: required. 0 binds any free port (tests); the app reports it.
+  MessageFormat format = MessageFormat::kAuto;  // `format`: auto | rfc5424 | rfc3164 | json.
+                            // Fixing the format skips sniffing and reports senders that deviate.
+  std::uint64_t max_message_bytes = 64 * 1024;  // `max_message_bytes`: longer messages are
+                            // truncated and counted. Larger costs memory per connection/batch.
+                            // A UDP datagram never exceeds 65535 bytes whatever this says.
+  std::uint32_t max_connections = 1024;  // `max_connections`: stream listeners refuse (and
+                            // count) connections beyond this. Bounds file descriptors and memory.
+  std::int64_t idle_timeout_ms = 5 * 60 * 1000;  // `idle_timeout`: a stream connection silent
+                            // this long is closed. Too short drops quiet senders' connections.
+  TlsConfig tls;            // `tls`: only allowed on tls listeners.
+  bool operator==(const ListenerConfig&) const = default;
+};
+
+struct RulesConfig {
+  std::vector<std::string> paths;  // `paths`: rule files and folders (folders: every *.yaml,
+                            // *.yml inside). Empty (the default) means the bundled packs: the app
+                            // resolves them with find_bundled_rules() (see rules_search.h).
+  std::string cache_dir = "./logsift-data/cache";  // `cache_dir`: compiled Hyperscan databases,
+                            // keyed by rule hash. Empty disables the cache (every start compiles).
+  bool operator==(const RulesConfig&) const = default;
+};
+
+struct PipelineConfig {
+  std::uint32_t io_threads = 1;    // `io_threads`: Asio threads for all listeners. One handles
+                                   // hundreds of thousands of messages/s; more for many TLS peers.
+  std::uint32_t workers = 0;       // `workers`: parse+match threads; 0 = one per core left after
+                                   // io_threads (at least 1).
+  std::uint32_t queue_batches = 64;  // `queue_batches`: bounded queue depth between stages.
+                                   // Deeper absorbs bursts but raises memory and latency.
+  std::uint32_t batch_messages = 1024;  // `batch_messages`: messages per raw batch. Larger
+                                   // amortises per-batch costs; smaller lowers latency.
+  bool operator==(const PipelineConfig&) const = default;
+};
+
+struct DetectConfig {
+  std::uint32_t default_count = 5;  // `default_count`: a rule without `problem:` opens a problem
+                                    // after this many incidents of one signature...
+  std::int64_t default_within_ms = 10 * 60 * 1000;  // `default_within`: ...within this window.
+  std::int64_t default_resolve_after_ms = 30 * 60 * 1000;  // `default_resolve_after`: a problem
+                                    // quiet this long resolves. Short resolves flap; long ones
+                                    // hide a recurrence as "still open".
+  std::uint32_t spread_hosts = 3;   // `spread_hosts`: a signature seen on this many hosts is a
+                                    // spreading problem (escalated).
+  std::int64_t suppression_ms = 60 * 1000;  // `suppression`: at most one update alert per
+                                    // problem per this interval. Fewer alerts vs. fresher counts.
+  std::uint64_t max_signatures = 100000;  // `max_signatures`: tracked signatures cap; the least
+                                    // recently seen are evicted (counted). Bounds memory.
+  std::uint64_t max_templates = 10000;  // `max_templates`: template-miner cap, same policy.
+  std::int64_t snapshot_interval_ms = 60 * 1000;  // `snapshot_interval`: detection state is
+                                    // written this often (and at shutdown); 0 = shutdown only. A
+                                    // crash loses at most this much history.
+  std::string state_dir = "./logsift-data/state";  // `state_dir`: snapshot folder.
+  bool operator==(const DetectConfig&) const = default;
+};
+
+// `json`: where the NDJSON/JSON parser finds the standard fields. Each entry is a list of
+// dotted paths tried in order ("log.level", "host.name"); an empty list keeps the parser's
+// built-in mapping for that field.
+struct JsonFieldsConfig {
+  std::vector<std::string> message;    // `message`
+  std::vector<std::string> timestamp;  // `timestamp`
+  std::vector<std::string> host;       // `host`
+  std::vector<std::string> app;        // `app`
+  std::vector<std::string> procid;     // `procid`
+  std::vector<std::string> severity;   // `severity`
+  bool operator==(const JsonFieldsConfig&) const = default;
+};
+
+struct ParseConfig {
+  std::int32_t default_utc_offset_s = 0;  // `default_timezone_offset`: "+02:00", "-0530", "Z" or
+                            // "UTC". Applied to timestamps that carry no offset (RFC 3164). Set
+                            // it to the senders' zone if they log local time.
+  bool operator==(const ParseConfig&) const = default;
+};
+
+struct EmitConfig {
+  std::string dir = "./logsift-data/alerts";  // `dir`: where alert batch files are written.
+  std::uint32_t max_alerts = 1000;      // `max_alerts`: a batch closes at this many alerts...
+  std::uint64_t max_bytes = 1024 * 1024;  // `max_bytes`: ...or this many uncompressed bytes...
+  std::int64_t max_age_ms = 1000;       // `max_age`: ...or when its oldest alert is this old.
+                                        // Bigger batches compress better; younger reach SIEMs
+                                        // sooner.
+  std::uint64_t retention_bytes = 1024ull * 1024 * 1024;  // `retention_bytes`: oldest batch
+                                        // files are deleted beyond this total. 0 = keep all.
+  std::int32_t compression_level = 3;   // `compression_level`: zstd 1..19. Higher is smaller
+                                        // and slower; 3 is zstd's own default.
+  std::string producer_id;              // `producer_id`: names this daemon in batch headers.
+                                        // Empty = the host name (the app fills it in).
+  bool operator==(const EmitConfig&) const = default;
+};
+
+struct MetricsConfig {
+  bool enabled = true;                  // `enabled`: serve /metrics, /healthz, /readyz.
+  std::string address = "127.0.0.1";   // `address`: loopback by default: metrics reveal hosts
+                                        // and rule names.
+  std::uint16_t port = 9514;            // `port`: 0 binds any free port.
+  bool operator==(const MetricsConfig&) const = default;
+};
+
+struct LogConfig {
+  LogLevel level = LogLevel::kInfo;     // `level`: debug | info | warn | error.
+  std::uint32_t rate_limit_per_s = 10;  // `rate_limit`: lines per second per message key, with
+                                        // a burst of the same size; the rest are counted and
+                                        // reported as suppressed=N. 0 = unlimited.
+  bool operator==(const LogConfig&) const = default;
+};
+
+struct DaemonConfig {
+  std::vector<ListenerConfig> listeners;  // `listeners`: required, at least one. No implicit
+                                          // listeners: the daemon opens only what it is told.
+  RulesConfig rules;                      // `rules`
+  PipelineConfig pipeline;                // `pipeline`
+  DetectConfig detect;                    // `detect`
+  JsonFieldsConfig json;                  // `json`
+  ParseConfig parse;                      // `parse`
+  EmitConfig emit;                        // `emit`
+  MetricsConfig metrics;                  // `metrics`
+  LogConfig log;                          // `log`
+  bool operator==(const DaemonConfig&) const = default;
+};
+
+}  // namespace logsift::config

@@ -1,0 +1,118 @@
+// The embedded default configuration: what `logsiftd` runs without --config, and what
+// `logsiftd --print-default-config` prints as a file to start from. It is parsed by the same code
+// as any config file (see default_config() in parse.cc), so this text is the one source of truth.
+#include "daemon/config/load.h"
+
+namespace logsift::config {
+namespace {
+
+constexpr std::string_view kDefaultConfigYaml = R"yaml(# logsiftd configuration.
+#
+# This is the built-in default: loopback listeners on high ports, the bundled rule packs, and
+# data under ./logsift-data/ (relative to the working directory). Save it with
+#   logsiftd --print-default-config > logsiftd.yaml
+# edit, check with `logsiftd --check-config logsiftd.yaml`, run with `logsiftd --config ...`.
+#
+# Durations: 500ms, 30s, 10m, 1h, 2d, 1h30m.  Sizes: 65536, 64KiB, 1MiB, 1GiB (or KB, MB, GB).
+# Unknown keys are errors. A key left out keeps the default shown here.
+
+# Where logs come in. Required: at least one listener; only these sockets are opened.
+listeners:
+  - name: syslog-udp          # unique; the `listener` label on metrics
+    protocol: udp             # udp | tcp | tls | ndjson
+    address: 127.0.0.1        # 0.0.0.0 or :: to accept from the network
+    port: 5514                # 514 needs CAP_NET_BIND_SERVICE; 0 = any free port
+    format: auto              # auto | rfc5424 | rfc3164 | json
+    max_message_bytes: 64KiB  # longer messages are truncated (and counted)
+  - name: syslog-tcp
+    protocol: tcp             # newline or octet-counted framing, detected per frame
+    address: 127.0.0.1
+    port: 5514
+    format: auto
+    max_message_bytes: 64KiB
+    max_connections: 1024     # further connections are refused (and counted)
+    idle_timeout: 5m          # silent connections are closed after this
+  - name: ndjson
+    protocol: ndjson          # one JSON object per line over TCP
+    address: 127.0.0.1
+    port: 5515
+    format: json
+    max_message_bytes: 64KiB
+    max_connections: 1024
+    idle_timeout: 5m
+  # A TLS listener (RFC 5425) looks like this:
+  # - name: syslog-tls
+  #   protocol: tls
+  #   address: 0.0.0.0
+  #   port: 6514
+  #   tls:
+  #     cert: /etc/logsift/tls/server.crt
+  #     key: /etc/logsift/tls/server.key
+  #     ca: /etc/logsift/tls/clients-ca.crt   # needed with verify_client
+  #     verify_client: false                  # true = mutual TLS
+  #     min_version: "1.2"                    # "1.2" or "1.3"
+
+rules:
+  # Rule files and folders (every *.yaml / *.yml inside). Empty = the bundled packs, looked up in
+  # <prefix>/share/logsift/rules, then ./rules/packs and the source tree of the executable.
+  paths: []
+  # Compiled Hyperscan databases, reused while the rules are unchanged. "" disables the cache.
+  cache_dir: ./logsift-data/cache
+
+pipeline:
+  io_threads: 1               # network threads for all listeners
+  workers: 0                  # parse+match threads; 0 = one per remaining core
+  queue_batches: 64           # queue depth between stages: bursts vs. memory and latency
+  batch_messages: 1024        # messages per batch: throughput vs. latency
+
+detect:
+  # For rules without their own `problem:`: open a problem when one signature (rule + group_by
+  # values) recurs default_count times within default_within; resolve it after
+  # default_resolve_after without a recurrence.
+  default_count: 5
+  default_within: 10m
+  default_resolve_after: 30m
+  spread_hosts: 3             # seen on this many hosts = a spreading problem
+  suppression: 1m             # at most one update alert per problem per interval
+  max_signatures: 100000      # memory caps; least recently seen entries are evicted
+  max_templates: 10000
+  snapshot_interval: 60s      # state written this often and at shutdown; 0 = shutdown only
+  state_dir: ./logsift-data/state
+
+# Where JSON messages keep the standard fields: lists of dotted paths, tried in order.
+# Empty = the built-in mapping (message/msg, @timestamp/timestamp/time, host.name/host, ...).
+json:
+  message: []
+  timestamp: []
+  host: []
+  app: []
+  procid: []
+  severity: []
+
+parse:
+  default_timezone_offset: Z  # for timestamps without an offset (RFC 3164): Z, +02:00, -0530
+
+emit:
+  dir: ./logsift-data/alerts  # alert batches: zstd-compressed NDJSON files
+  max_alerts: 1000            # a batch closes at this many alerts,
+  max_bytes: 1MiB             # or this many uncompressed bytes,
+  max_age: 1s                 # or when its oldest alert is this old
+  retention_bytes: 1GiB       # oldest batch files are deleted beyond this; 0 = keep all
+  compression_level: 3        # zstd 1..19: higher = smaller and slower
+  producer_id: ""             # names this daemon in batch headers; "" = the host name
+
+metrics:
+  enabled: true               # /metrics (Prometheus), /healthz, /readyz over HTTP
+  address: 127.0.0.1          # keep on loopback: metrics name hosts and rules
+  port: 9514
+
+log:
+  level: info                 # debug | info | warn | error (logfmt lines on stderr)
+  rate_limit: 10              # lines per second per message; the rest are counted; 0 = unlimited
+)yaml";
+
+}  // namespace
+
+std::string_view default_config_yaml() { return kDefaultConfigYaml; }
+
+}  // namespace logsift::config

@@ -1,0 +1,248 @@
+// YAML text -> DaemonConfig, section by section; load_config() adds validate() with locations.
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "daemon/config/load.h"
+#include "daemon/config/yaml_reader.h"
+
+namespace logsift::config {
+namespace {
+
+void read_tls(YamlReader& r, const YAML::Node& node, const std::string& path, TlsConfig& tls) {
+  if (!r.expect_map(node, path, {"cert", "key", "ca", "verify_client", "min_version"})) return;
+  r.read_string(node, path, "cert", tls.cert_file);
+  r.read_string(node, path, "key", tls.key_file);
+  r.read_string(node, path, "ca", tls.ca_file);
+  r.read_bool(node, path, "verify_client", tls.verify_client);
+  r.read_enum(node, path, "min_version", tls.min_version,
+              {{"1.2", TlsVersion::kTls12}, {"1.3", TlsVersion::kTls13}});
+}
+
+void read_listener(YamlReader& r, const YAML::Node& node, const std::string& path,
+                   ListenerConfig& l) {
+  if (!r.expect_map(node, path,
+                    {"name", "protocol", "address", "port", "format", "max_message_bytes",
+                     "max_connections", "idle_timeout", "tls"})) {
+    return;
+  }
+  if (!node.IsMap() || !node["protocol"]) r.error(node, path + ": \"protocol\" is required");
+  if (!node.IsMap() || !node["port"]) r.error(node, path + ": \"port\" is required");
+  r.read_string(node, path, "name", l.name);
+  r.read_enum(node, path, "protocol", l.protocol,
+              {{"udp", Protocol::kUdp},
+               {"tcp", Protocol::kTcp},
+               {"tls", Protocol::kTls},
+               {"ndjson", Protocol::kNdjson}});
+  r.read_string(node, path, "address", l.address);
+  r.read_u16(node, path, "port", l.port);
+  r.read_enum(node, path, "format", l.format,
+              {{"auto", MessageFormat::kAuto},
+               {"rfc5424", MessageFormat::kRfc5424},
+               {"rfc3164", MessageFormat::kRfc3164},
+               {"json", MessageFormat::kJson}});
+  r.read_size_bytes(node, path, "max_message_bytes", l.max_message_bytes);
+  r.read_u32(node, path, "max_connections", l.max_connections);
+  r.read_duration_ms(node, path, "idle_timeout", l.idle_timeout_ms);
+  YAML::Node tls = r.child(node, path, "tls");
+  if (tls.IsDefined()) read_tls(r, tls, path + ".tls", l.tls);
+}
+
+void read_listeners(YamlReader& r, const YAML::Node& root, std::vector<ListenerConfig>& out) {
+  YAML::Node list = r.child(root, "", "listeners");
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) {
+    r.error(list, "listeners: expected a list of listeners (\"- name: ...\")");
+    return;
+  }
+  out.clear();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    ListenerConfig listener;
+    std::string path = "listeners[" + std::to_string(i) + "]";
+    r.note_line(path, item);
+    read_listener(r, item, path, listener);
+    out.push_back(std::move(listener));
+  }
+}
+
+void read_rules(YamlReader& r, const YAML::Node& n, RulesConfig& rules) {
+  if (!r.expect_map(n, "rules", {"paths", "cache_dir"})) return;
+  r.read_string_list(n, "rules", "paths", rules.paths);
+  r.read_string(n, "rules", "cache_dir", rules.cache_dir);
+}
+
+void read_pipeline(YamlReader& r, const YAML::Node& n, PipelineConfig& p) {
+  if (!r.expect_map(n, "pipeline", {"io_threads", "workers", "queue_batches", "batch_messages"})) {
+    return;
+  }
+  r.read_u32(n, "pipeline", "io_threads", p.io_threads);
+  r.read_u32(n, "pipeline", "workers", p.workers);
+  r.read_u32(n, "pipeline", "queue_batches", p.queue_batches);
+  r.read_u32(n, "pipeline", "batch_messages", p.batch_messages);
+}
+
+void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {
+  if (!r.expect_map(n, "detect",
+                    {"default_count", "default_within", "default_resolve_after", "spread_hosts",
+                     "suppression", "max_signatures", "max_templates", "snapshot_interval",
+                     "state_dir"})) {
+    return;
+  }
+  r.read_u32(n, "detect", "default_count", d.default_count);
+  r.read_duration_ms(n, "detect", "default_within", d.default_within_ms);
+  r.read_duration_ms(n, "detect", "default_resolve_after", d.default_resolve_after_ms);
+  r.read_u32(n, "detect", "spread_hosts", d.spread_hosts);
+  r.read_duration_ms(n, "detect", "suppression", d.suppression_ms);
+  r.read_u64(n, "detect", "max_signatures", d.max_signatures);
+  r.read_u64(n, "detect", "max_templates", d.max_templates);
+  r.read_duration_ms(n, "detect", "snapshot_interval", d.snapshot_interval_ms);
+  r.read_string(n, "detect", "state_dir", d.state_dir);
+}
+
+void read_json(YamlReader& r, const YAML::Node& n, JsonFieldsConfig& j) {
+  if (!r.expect_map(n, "json", {"message", "timestamp", "host", "app", "procid", "severity"})) {
+    return;
+  }
+  r.read_string_list(n, "json", "message", j.message);
+  r.read_string_list(n, "json", "timestamp", j.timestamp);
+  r.read_string_list(n, "json", "host", j.host);
+  r.read_string_list(n, "json", "app", j.app);
+  r.read_string_list(n, "json", "procid", j.procid);
+  r.read_string_list(n, "json", "severity", j.severity);
+}
+
+void read_emit(YamlReader& r, const YAML::Node& n, EmitConfig& e) {
+  if (!r.expect_map(n, "emit",
+                    {"dir", "max_alerts", "max_bytes", "max_age", "retention_bytes",
+                     "compression_level", "producer_id"})) {
+    return;
+  }
+  r.read_string(n, "emit", "dir", e.dir);
+  r.read_u32(n, "emit", "max_alerts", e.max_alerts);
+  r.read_size_bytes(n, "emit", "max_bytes", e.max_bytes);
+  r.read_duration_ms(n, "emit", "max_age", e.max_age_ms);
+  r.read_size_bytes(n, "emit", "retention_bytes", e.retention_bytes);
+  r.read_i32(n, "emit", "compression_level", e.compression_level);
+  r.read_string(n, "emit", "producer_id", e.producer_id);
+}
+
+void read_metrics(YamlReader& r, const YAML::Node& n, MetricsConfig& m) {
+  if (!r.expect_map(n, "metrics", {"enabled", "address", "port"})) return;
+  r.read_bool(n, "metrics", "enabled", m.enabled);
+  r.read_string(n, "metrics", "address", m.address);
+  r.read_u16(n, "metrics", "port", m.port);
+}
+
+void read_log(YamlReader& r, const YAML::Node& n, LogConfig& l) {
+  if (!r.expect_map(n, "log", {"level", "rate_limit"})) return;
+  r.read_enum(n, "log", "level", l.level,
+              {{"debug", LogLevel::kDebug},
+               {"info", LogLevel::kInfo},
+               {"warn", LogLevel::kWarn},
+               {"error", LogLevel::kError}});
+  r.read_u32(n, "log", "rate_limit", l.rate_limit_per_s);
+}
+
+// Each section's node is passed straight to its reader: never assign one yaml-cpp Node variable
+// to another, which rebinds the node inside the document instead of the variable.
+void read_sections(YamlReader& r, const YAML::Node& root, DaemonConfig& c) {
+  read_listeners(r, root, c.listeners);
+  read_rules(r, r.child(root, "", "rules"), c.rules);
+  read_pipeline(r, r.child(root, "", "pipeline"), c.pipeline);
+  read_detect(r, r.child(root, "", "detect"), c.detect);
+  read_json(r, r.child(root, "", "json"), c.json);
+  const YAML::Node parse = r.child(root, "", "parse");
+  if (r.expect_map(parse, "parse", {"default_timezone_offset"})) {
+    r.read_utc_offset_s(parse, "parse", "default_timezone_offset", c.parse.default_utc_offset_s);
+  }
+  read_emit(r, r.child(root, "", "emit"), c.emit);
+  read_metrics(r, r.child(root, "", "metrics"), c.metrics);
+  read_log(r, r.child(root, "", "log"), c.log);
+}
+
+Expected<DaemonConfig, ConfigErrors> parse_with_lines(std::string_view yaml_text,
+                                                      std::string_view file_name,
+                                                      KeyLines& lines) {
+  ConfigErrors errors;
+  YAML::Node root;
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
+    if (docs.size() > 1) {
+      errors.push_back(std::string(file_name) + ": expected one YAML document, found " +
+                       std::to_string(docs.size()));
+      return Unexpected{std::move(errors)};
+    }
+    if (!docs.empty()) root = docs.front();
+  } catch (const YAML::Exception& e) {
+    errors.push_back(std::string(file_name) + ":" + std::to_string(e.mark.line + 1) + ": " +
+                     e.msg);
+    return Unexpected{std::move(errors)};
+  }
+  DaemonConfig config;
+  YamlReader reader(file_name, errors, lines);
+  try {
+    if (reader.expect_map(root, "",
+                          {"listeners", "rules", "pipeline", "detect", "json", "parse", "emit",
+                           "metrics", "log"})) {
+      read_sections(reader, root, config);
+    }
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp throws on shapes the reader did not anticipate; report rather than crash.
+    errors.push_back(std::string(file_name) + ":" + std::to_string(e.mark.line + 1) + ": " +
+                     e.msg);
+  }
+  if (!errors.empty()) return Unexpected{std::move(errors)};
+  return config;
+}
+
+// "listeners[1].tls.cert" -> "listeners[1].tls" -> "listeners[1]" -> "listeners" -> "".
+std::string parent_path(const std::string& path) {
+  std::size_t cut = path.find_last_of(".[");
+  return cut == std::string::npos ? std::string() : path.substr(0, cut);
+}
+
+}  // namespace
+
+Expected<DaemonConfig, ConfigErrors> parse_config(std::string_view yaml_text,
+                                                  std::string_view file_name) {
+  KeyLines lines;
+  return parse_with_lines(yaml_text, file_name, lines);
+}
+
+Expected<DaemonConfig, ConfigErrors> load_config(std::string_view yaml_text,
+                                                 std::string_view file_name) {
+  KeyLines lines;
+  auto parsed = parse_with_lines(yaml_text, file_name, lines);
+  if (!parsed) return parsed;
+  std::vector<std::string> problems = validate(*parsed);
+  if (problems.empty()) return parsed;
+  ConfigErrors errors;
+  for (const std::string& problem : problems) {
+    std::string path = problem.substr(0, problem.find(": "));
+    std::string located(file_name);
+    for (std::string p = path; !p.empty(); p = parent_path(p)) {
+      auto it = lines.find(p);
+      if (it != lines.end()) {
+        located += ':';
+        located += std::to_string(it->second);
+        break;
+      }
+    }
+    errors.push_back(located + ": " + problem);
+  }
+  return Unexpected{std::move(errors)};
+}
+
+DaemonConfig default_config() {
+  auto loaded = load_config(default_config_yaml(), "<default>");
+  if (!loaded) {
+    std::fputs("logsift: the embedded default configuration does not load:\n", stderr);
+    for (const std::string& e : loaded.error()) std::fprintf(stderr, "  %s\n", e.c_str());
+    std::abort();
+  }
+  return std::move(loaded).value();
+}
+
+}  // namespace logsift::config
