@@ -1,0 +1,109 @@
+#include "daemon/cli/cli_support.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include "rules/loader.h"
+
+namespace logsift::cli {
+
+Args::Args(int argc, char** argv, int first, const std::vector<std::string>& value_options) {
+  for (int i = first; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.size() > 2 && a.starts_with("--")) {
+      std::string name = a.substr(2), value;
+      auto eq = name.find('=');
+      bool has_inline_value = eq != std::string::npos;
+      if (has_inline_value) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      }
+      bool takes_value = std::find(value_options.begin(), value_options.end(), name) != value_options.end();
+      if (takes_value && !has_inline_value) {
+        if (i + 1 >= argc) {
+          error_ = "option --" + name + " needs a value";
+          return;
+        }
+        value = argv[++i];
+      }
+      if (takes_value) options_.emplace_back(name, value);
+      else flags_.push_back(name);
+    } else {
+      operands_.push_back(a);
+    }
+  }
+}
+
+std::optional<std::string> Args::option(const std::string& name) const {
+  std::optional<std::string> last;
+  for (const auto& [k, v] : options_) {
+    if (k == name) last = v;
+  }
+  return last;
+}
+
+std::vector<std::string> Args::options(const std::string& name) const {
+  std::vector<std::string> all;
+  for (const auto& [k, v] : options_) {
+    if (k == name) all.push_back(v);
+  }
+  return all;
+}
+
+bool Args::flag(const std::string& name) const {
+  return std::find(flags_.begin(), flags_.end(), name) != flags_.end();
+}
+
+std::shared_ptr<const rules::RuleSet> load_rule_set(const std::vector<std::string>& paths,
+                                                    const std::string& cache_dir, std::ostream& err) {
+  auto loaded = rules::load_rule_paths(paths);
+  for (const auto& e : loaded.errors) err << e.to_string() << "\n";
+  if (!loaded.ok()) return nullptr;
+  if (loaded.rules.empty()) {
+    err << "no rules found in the given paths\n";
+    return nullptr;
+  }
+  auto compiled = rules::RuleSet::compile(std::move(loaded.rules), rules::CompileOptions{cache_dir});
+  if (!compiled) {
+    for (const auto& e : compiled.error()) err << e.to_string() << "\n";
+    return nullptr;
+  }
+  for (const auto& e : compiled.value()->stats().cache_errors) err << "warning: rule cache: " << e << "\n";
+  return std::move(compiled).value();
+}
+
+std::optional<parsers::ExpectedFormat> parse_format_name(const std::string& name) {
+  if (name == "auto") return parsers::ExpectedFormat::kAuto;
+  if (name == "rfc5424") return parsers::ExpectedFormat::kRfc5424;
+  if (name == "rfc3164") return parsers::ExpectedFormat::kRfc3164;
+  if (name == "json") return parsers::ExpectedFormat::kJson;
+  return std::nullopt;
+}
+
+std::int64_t wall_clock_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool for_each_line(const std::string& path, std::ostream& err,
+                   const std::function<void(std::uint64_t, std::string_view)>& on_line) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      err << "cannot open " << path << "\n";
+      return false;
+    }
+    in = &file;
+  }
+  std::string line;
+  std::uint64_t number = 0;
+  while (std::getline(*in, line)) on_line(++number, line);
+  return true;
+}
+
+}  // namespace logsift::cli

@@ -1,0 +1,28 @@
+// logsift: the operator's tool for rule files, log lines and alert batches.
+#include <cstring>
+#include <iostream>
+
+#include "daemon/cli/commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: logsift COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  check PATH...                      load rule files/folders, compile them, run their examples\n"
+    "  test --rules PATH [FILE|-]         print the rules each log line matches, one JSON object a line\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  if (command == "check") return logsift::cli::run_check(argc, argv, 2);
+  if (command == "test") return logsift::cli::run_test(argc, argv, 2);
+  std::cerr << "logsift: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}
