@@ -1,0 +1,59 @@
+// MetricsServer: the daemon's HTTP endpoint for Prometheus and health checks.
+//
+//   GET /metrics   200, text/plain; version=0.0.4: MetricsRegistry::scrape()
+//   GET /healthz   200 "ok" while the process serves at all (liveness)
+//   GET /readyz    200 "ready" once the app called set_ready(true), else 503 (readiness: rules
+//                  loaded, listeners bound; false again while draining at shutdown)
+//   anything else  404; methods other than GET and HEAD get 405
+//
+// The server runs its own thread and io_context (Boost.Beast, kept out of this header), so a
+// slow scraper never touches the ingest threads. Connections are keep-alive, bounded in number,
+// and closed when idle or slow. Binding happens in start(), so a taken port or a bad address is
+// an error value the app reports, not an exception; port 0 binds a free port, read with port().
+//
+// Ownership: the registry must outlive the server. Thread-safety: set_ready(), ready(), port()
+// and stop() may be called from any thread; the destructor stops and joins.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "daemon/ops/metrics.h"
+#include "parsers/expected.h"
+
+namespace logsift::ops {
+
+struct MetricsServerOptions {
+  std::string address = "127.0.0.1";  // IP literal to bind; loopback keeps metrics private.
+  std::uint16_t port = 9514;          // 0 = any free port (tests).
+  std::chrono::milliseconds io_timeout{10000};  // a request must arrive, and a response drain,
+                                                // within this; idle keep-alive closes after it.
+  std::size_t max_connections = 64;   // beyond this new connections are closed at once.
+};
+
+class MetricsServer {
+ public:
+  // Binds, listens, and starts serving on a new thread.
+  [[nodiscard]] static Expected<std::unique_ptr<MetricsServer>, std::string> start(
+      const MetricsServerOptions& options, const MetricsRegistry& registry);
+
+  ~MetricsServer();
+  MetricsServer(const MetricsServer&) = delete;
+  MetricsServer& operator=(const MetricsServer&) = delete;
+
+  std::uint16_t port() const;  // the bound port (the real one when options.port was 0)
+  void set_ready(bool ready);
+  bool ready() const;
+  void stop();  // closes the listener and every connection, joins the thread; idempotent
+
+  struct Impl;
+
+ private:
+  explicit MetricsServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace logsift::ops

@@ -1,0 +1,156 @@
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "daemon/ops/metrics_server.h"
+
+using namespace logsift::ops;
+
+namespace {
+
+// Sends `request` to 127.0.0.1:port over a plain TCP socket and reads until the server closes.
+std::string http_exchange(std::uint16_t port, const std::string& request) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    response.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return response;
+}
+
+std::string get(std::uint16_t port, const std::string& target, const std::string& method = "GET") {
+  return http_exchange(port, method + " " + target +
+                            " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+}
+
+std::string body_of(const std::string& response) {
+  auto at = response.find("\r\n\r\n");
+  return at == std::string::npos ? std::string() : response.substr(at + 4);
+}
+
+std::unique_ptr<MetricsServer> start_server(const MetricsRegistry& registry) {
+  MetricsServerOptions options;
+  options.port = 0;
+  auto server = MetricsServer::start(options, registry);
+  if (!server) FAIL(server.error());
+  REQUIRE((*server)->port() != 0);
+  return std::move(server).value();
+}
+
+}  // namespace
+
+TEST_CASE("GET /metrics serves the registry's scrape as text format 0.0.4", "[ops]") {
+  MetricsRegistry registry;
+  registry.counter("logsift_received_messages_total", "Messages received.", {{"listener", "tcp"}})
+      .increment(5);
+  auto server = start_server(registry);
+  std::string response = get(server->port(), "/metrics");
+  CHECK(response.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(response.find("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n") !=
+        std::string::npos);
+  CHECK(body_of(response) ==
+        "# HELP logsift_received_messages_total Messages received.\n"
+        "# TYPE logsift_received_messages_total counter\n"
+        "logsift_received_messages_total{listener=\"tcp\"} 5\n");
+}
+
+TEST_CASE("/healthz is always ok, /readyz follows the readiness flag", "[ops]") {
+  MetricsRegistry registry;
+  auto server = start_server(registry);
+  std::string health = get(server->port(), "/healthz");
+  CHECK(health.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(body_of(health) == "ok\n");
+
+  CHECK_FALSE(server->ready());
+  std::string not_ready = get(server->port(), "/readyz");
+  CHECK(not_ready.starts_with("HTTP/1.1 503 Service Unavailable\r\n"));
+  server->set_ready(true);
+  std::string ready = get(server->port(), "/readyz");
+  CHECK(ready.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(body_of(ready) == "ready\n");
+  server->set_ready(false);
+  CHECK(get(server->port(), "/readyz").starts_with("HTTP/1.1 503"));
+}
+
+TEST_CASE("unknown paths get 404, other methods 405, HEAD gets headers only", "[ops]") {
+  MetricsRegistry registry;
+  auto server = start_server(registry);
+  CHECK(get(server->port(), "/").starts_with("HTTP/1.1 404 Not Found\r\n"));
+  CHECK(get(server->port(), "/metricsz").starts_with("HTTP/1.1 404"));
+  CHECK(get(server->port(), "/metrics?name[]=x").starts_with("HTTP/1.1 200"));
+  std::string post = get(server->port(), "/metrics", "POST");
+  CHECK(post.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"));
+  CHECK(post.find("Allow: GET, HEAD\r\n") != std::string::npos);
+  std::string head = get(server->port(), "/healthz", "HEAD");
+  CHECK(head.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(head.find("Content-Length: 3\r\n") != std::string::npos);
+  CHECK(body_of(head).empty());
+}
+
+TEST_CASE("keep-alive connections serve several requests", "[ops]") {
+  MetricsRegistry registry;
+  auto server = start_server(registry);
+  std::string response = http_exchange(server->port(),
+                                   "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                   "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK(response.find("HTTP/1.1 200 OK") == 0);
+  CHECK(response.find("HTTP/1.1 503") != std::string::npos);
+}
+
+TEST_CASE("garbage requests are closed without taking the server down", "[ops]") {
+  MetricsRegistry registry;
+  auto server = start_server(registry);
+  http_exchange(server->port(), "\x01\x02 not http at all\r\n\r\n");
+  CHECK(get(server->port(), "/healthz").starts_with("HTTP/1.1 200"));
+}
+
+TEST_CASE("a port already taken and a bad address come back as errors", "[ops]") {
+  MetricsRegistry registry;
+  auto first = start_server(registry);
+  MetricsServerOptions options;
+  options.port = first->port();
+  auto second = MetricsServer::start(options, registry);
+  REQUIRE_FALSE(second.has_value());
+  CHECK(second.error().find("cannot bind 127.0.0.1:" + std::to_string(first->port())) !=
+        std::string::npos);
+
+  options.address = "not-an-ip";
+  options.port = 0;
+  auto bad = MetricsServer::start(options, registry);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error() == "metrics: invalid address \"not-an-ip\"");
+}
+
+TEST_CASE("stop closes the port and is idempotent", "[ops]") {
+  MetricsRegistry registry;
+  auto server = start_server(registry);
+  std::uint16_t port = server->port();
+  server->stop();
+  server->stop();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  CHECK(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0);
+  ::close(fd);
+}
