@@ -1,7 +1,5 @@
 #include "parsers/rfc3164.h"
 
-#include <cstring>
-
 #include "parsers/pri.h"
 #include "parsers/timestamp.h"
 
@@ -14,10 +12,12 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_upper_or_digit(char c) { return (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_'; }
 
+// HOSTNAME tokens are short: a plain loop beats a memchr call here.
 std::size_t find_space(std::string_view line, std::size_t pos) {
-  if (pos >= line.size()) return kNpos;
-  const void* hit = std::memchr(line.data() + pos, ' ', line.size() - pos);
-  return hit == nullptr ? kNpos : static_cast<std::size_t>(static_cast<const char*>(hit) - line.data());
+  for (; pos < line.size(); ++pos) {
+    if (line[pos] == ' ') return pos;
+  }
+  return kNpos;
 }
 
 struct HeaderTime {
@@ -117,8 +117,9 @@ std::size_t read_tag(Record* record, std::string_view line, std::size_t pos) {
   const std::size_t tag_end = p;
   std::string_view procid;
   if (line[p] == '[') {
-    const std::size_t close = line.find(']', p + 1);
-    if (close == kNpos || close - p > 129) return kNpos;
+    std::size_t close = p + 1;
+    while (close < line.size() && close - p <= 129 && line[close] != ']') ++close;
+    if (close >= line.size() || line[close] != ']') return kNpos;
     procid = line.substr(p + 1, close - p - 1);
     if (procid.find(' ') != kNpos) return kNpos;
     p = close + 1;

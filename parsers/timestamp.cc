@@ -55,6 +55,29 @@ std::size_t read_fraction(std::string_view text, std::size_t pos, std::int64_t* 
   return pos;
 }
 
+constexpr unsigned kDaysBeforeMonth[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+
+// The years around a reference time, cached per thread: the reference changes once per batch,
+// while every year-less timestamp of the batch needs them.
+struct ReferenceYears {
+  std::int64_t reference_time_us = kNoTime;
+  std::int64_t jan1_seconds[3] = {};  // 1 January 00:00 UTC of year-1, year, year+1
+  bool leap[3] = {};
+};
+
+const ReferenceYears& reference_years(std::int64_t reference_time_us) {
+  thread_local ReferenceYears cache;
+  if (cache.reference_time_us != reference_time_us) {
+    const int year = year_of_time_us(reference_time_us);
+    for (int i = 0; i < 3; ++i) {
+      cache.jan1_seconds[i] = days_from_civil(year - 1 + i, 1, 1) * kSecondsPerDay;
+      cache.leap[i] = is_leap_year(year - 1 + i);
+    }
+    cache.reference_time_us = reference_time_us;
+  }
+  return cache;
+}
+
 }  // namespace
 
 unsigned days_in_month(std::int64_t year, unsigned month) {
@@ -205,13 +228,17 @@ BsdTime parse_bsd_time(std::string_view text, std::int64_t reference_time_us,
     return out;
   }
   if (reference_time_us == kNoTime) return out;
-  // Try the reference year and its neighbours: the latest candidate that is not too far ahead
-  // of the reference wins. Feb 29 only exists in leap years; skip years where it does not.
-  const int ref_year = year_of_time_us(reference_time_us);
-  for (int candidate = ref_year + 1; candidate >= ref_year - 1; --candidate) {
-    if (day > days_in_month(candidate, month)) continue;
-    const std::int64_t t = to_time_us(candidate, month, day, hour, minute, second, fraction_us,
-                                      default_utc_offset_s);
+  // Try the year after the reference's, its own and the one before: the latest candidate that is
+  // not too far ahead of the reference wins. Feb 29 exists only in leap years; skip the others.
+  const ReferenceYears& years = reference_years(reference_time_us);
+  const std::int64_t seconds_in_year =
+      static_cast<std::int64_t>(kDaysBeforeMonth[month - 1] + day - 1) * kSecondsPerDay +
+      hour * 3600 + minute * 60 + second - default_utc_offset_s;
+  for (int i = 2; i >= 0; --i) {
+    if (month == 2 && day == 29 && !years.leap[i]) continue;
+    const std::int64_t leap_day = years.leap[i] && month > 2 ? kSecondsPerDay : 0;
+    const std::int64_t t =
+        (years.jan1_seconds[i] + seconds_in_year + leap_day) * kUsPerSecond + fraction_us;
     if (t <= reference_time_us + kMaxFutureSkewUs) {
       out.time_us = t;
       return out;
