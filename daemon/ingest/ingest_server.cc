@@ -1,0 +1,225 @@
+#include "daemon/ingest/ingest_server.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "daemon/ingest/server_internal.h"
+
+namespace logsift::ingest {
+
+using internal::asio::io_context;
+
+std::int64_t system_clock_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace internal {
+
+void ServerShared::wait_for_space(std::function<void()> resume) {
+  std::lock_guard lock(mutex_);
+  waiting_.push_back(std::move(resume));
+}
+
+void ServerShared::on_space() {
+  std::vector<std::function<void()>> to_resume;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping) return;  // stop() flushes what is left; the event loop may be gone
+    // Batches of connections that closed while the queue was full go first, in order.
+    while (!leftovers_.empty() && queue.try_push(leftovers_.front()) == QueueStatus::kOk) {
+      leftovers_.erase(leftovers_.begin());
+    }
+    to_resume.swap(waiting_);
+  }
+  for (auto& resume : to_resume) resume();
+}
+
+void ServerShared::flush_at_close(std::unique_ptr<RawBatch> batch) {
+  if (!batch) return;
+  if (batch->empty()) {
+    pool.release(std::move(batch));
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  if (leftovers_.empty() && queue.try_push(batch) == QueueStatus::kOk) return;
+  leftovers_.push_back(std::move(batch));  // on_space() or stop() pushes it
+}
+
+std::vector<std::unique_ptr<RawBatch>> ServerShared::take_leftovers() {
+  std::lock_guard lock(mutex_);
+  return std::move(leftovers_);
+}
+
+bool parse_address(const std::string& text, asio::ip::address& out) {
+  boost::system::error_code ec;
+  out = asio::ip::make_address(text, ec);
+  return !ec;
+}
+
+PeerAddress to_peer(const asio::ip::address& address, std::uint16_t port) {
+  PeerAddress peer;
+  peer.port = port;
+  if (address.is_v4()) {
+    auto bytes = address.to_v4().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), peer.bytes.begin());
+  } else {
+    auto bytes = address.to_v6().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), peer.bytes.begin());
+    peer.is_v6 = true;
+  }
+  return peer;
+}
+
+std::string describe(const ListenerConfig& config, std::size_t index) {
+  return "listener " + std::to_string(index) + " (" + std::string(protocol_name(config.protocol)) + " " +
+         config.address + ":" + std::to_string(config.port) + ")";
+}
+
+}  // namespace internal
+
+struct IngestServer::Impl {
+  // Declared first so it is destroyed last: handlers still queued in it own connections.
+  io_context io;
+  std::optional<internal::asio::executor_work_guard<io_context::executor_type>> work;
+  std::vector<ListenerConfig> configs;
+  BatchQueue& queue;
+  ServerOptions options;
+  IngestCounters counters;
+  std::shared_ptr<internal::ServerShared> shared;
+  std::vector<std::shared_ptr<internal::Listener>> listeners;
+  std::vector<std::thread> threads;
+  std::uint64_t space_callback_id = 0;
+  bool started = false;
+  bool stopped = false;
+
+  Impl(std::vector<ListenerConfig> configs_in, BatchQueue& queue_in, BatchPool& pool, ServerOptions options_in)
+      : configs(std::move(configs_in)), queue(queue_in), options(std::move(options_in)),
+        counters(configs.size(), options.max_peers) {
+    if (!options.clock) options.clock = system_clock_us;
+    shared = std::make_shared<internal::ServerShared>(io, queue, pool, counters, options.clock,
+                                                      std::chrono::milliseconds(options.flush_age_ms));
+  }
+};
+
+namespace {
+
+std::optional<IngestError> validate(const ListenerConfig& config, std::size_t index, const BatchPool& pool) {
+  auto invalid = [&](const std::string& why) {
+    return IngestError{IngestError::Code::kInvalidConfig, index, internal::describe(config, index) + ": " + why};
+  };
+  if (config.max_message_bytes == 0) return invalid("max_message_bytes is 0");
+  if (config.max_message_bytes > 0xffffffu) return invalid("max_message_bytes above 16 MiB");
+  if (pool.limits().max_bytes < config.max_message_bytes + kPadding || pool.limits().max_messages == 0) {
+    return invalid("batch max_bytes " + std::to_string(pool.limits().max_bytes) +
+                   " cannot hold one message of max_message_bytes plus padding");
+  }
+  if (config.max_connections == 0) return invalid("max_connections is 0");
+  if (config.idle_timeout_ms == 0) return invalid("idle_timeout_ms is 0");
+  if (config.protocol == Protocol::kTls) {
+    if (config.tls.min_version != "1.2" && config.tls.min_version != "1.3") {
+      return invalid("tls min_version must be \"1.2\" or \"1.3\", not \"" + config.tls.min_version + "\"");
+    }
+    if (config.tls.cert_file.empty() || config.tls.key_file.empty()) return invalid("tls needs cert_file and key_file");
+    if (config.tls.verify_client && config.tls.ca_file.empty()) return invalid("verify_client needs ca_file");
+    if (config.tls.handshake_timeout_ms == 0) return invalid("handshake_timeout_ms is 0");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<IngestServer>, IngestError> IngestServer::create(std::vector<ListenerConfig> listeners,
+                                                                          BatchQueue& queue, BatchPool& pool,
+                                                                          ServerOptions options) {
+  if (listeners.size() > 0xffff) {
+    return Unexpected{IngestError{IngestError::Code::kInvalidConfig, 0, "more than 65535 listeners"}};
+  }
+  if (options.io_threads == 0) options.io_threads = 1;
+  for (std::size_t i = 0; i < listeners.size(); ++i) {
+    if (auto error = validate(listeners[i], i, pool)) return Unexpected{std::move(*error)};
+  }
+  auto impl = std::make_unique<Impl>(std::move(listeners), queue, pool, std::move(options));
+  for (std::size_t i = 0; i < impl->configs.size(); ++i) {
+    internal::ListenerContext context{impl->shared, impl->configs[i], static_cast<std::uint16_t>(i),
+                                      &impl->counters.listener(i)};
+    auto listener = impl->configs[i].protocol == Protocol::kUdp ? internal::make_udp_listener(std::move(context))
+                                                                : internal::make_stream_listener(std::move(context));
+    if (!listener) return Unexpected{std::move(listener).error()};
+    impl->listeners.push_back(std::move(listener.value()));
+  }
+  std::weak_ptr<internal::ServerShared> weak = impl->shared;
+  impl->space_callback_id = queue.add_space_callback([weak] {
+    if (auto shared = weak.lock()) shared->on_space();
+  });
+  return std::unique_ptr<IngestServer>(new IngestServer(std::move(impl)));
+}
+
+IngestServer::IngestServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+IngestServer::~IngestServer() {
+  stop();
+  impl_->queue.remove_space_callback(impl_->space_callback_id);
+}
+
+void IngestServer::start() {
+  if (impl_->started || impl_->stopped) return;
+  impl_->started = true;
+  impl_->work.emplace(impl_->io.get_executor());
+  for (auto& listener : impl_->listeners) listener->start();
+  for (std::size_t i = 0; i < impl_->options.io_threads; ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+}
+
+void IngestServer::stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->shared->stopping = true;
+  for (auto& listener : impl_->listeners) listener->close();
+  if (impl_->started) {
+    // Connections close on their own strands, flushing their batches; wait (bounded) for that.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(impl_->options.stop_drain_timeout_ms);
+    auto all_done = [&] {
+      for (auto& listener : impl_->listeners) {
+        if (!listener->done()) return false;
+      }
+      return true;
+    };
+    while (!all_done() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    impl_->work.reset();
+    impl_->io.stop();
+    for (auto& thread : impl_->threads) thread.join();
+    impl_->threads.clear();
+  }
+  auto timeout = std::chrono::milliseconds(impl_->options.stop_drain_timeout_ms);
+  for (auto& batch : impl_->shared->take_leftovers()) {
+    if (impl_->queue.push(batch, timeout) == QueueStatus::kOk) continue;
+    for (const RawMessage& m : batch->messages()) {
+      ListenerCounters& c = impl_->counters.listener(m.listener_index);
+      c.add(c.dropped_shutdown);
+    }
+    impl_->shared->pool.release(std::move(batch));
+  }
+}
+
+const std::vector<ListenerConfig>& IngestServer::listeners() const { return impl_->configs; }
+
+std::uint16_t IngestServer::bound_port(std::size_t index) const { return impl_->listeners.at(index)->port(); }
+
+MessageFormat IngestServer::format(std::size_t index) const {
+  const ListenerConfig& config = impl_->configs.at(index);
+  return config.protocol == Protocol::kNdjson ? MessageFormat::kJson : config.format;
+}
+
+IngestCounters& IngestServer::counters() { return impl_->counters; }
+
+IngestStats IngestServer::stats() const { return impl_->counters.snapshot(); }
+
+}  // namespace logsift::ingest

@@ -1,0 +1,83 @@
+// Internal to daemon/ingest: what the listeners share with the server. Includes Asio; never
+// include it from a public header.
+//
+// Threading: each listener and each connection runs on its own strand of the server's io_context;
+// ServerShared is touched from all of them and is thread-safe.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "daemon/ingest/batch_queue.h"
+#include "daemon/ingest/ingest_counters.h"
+#include "daemon/ingest/ingest_server.h"
+#include "daemon/ingest/listener_config.h"
+#include "daemon/ingest/raw_batch.h"
+
+namespace logsift::ingest::internal {
+
+namespace asio = boost::asio;
+
+struct ServerShared {
+  ServerShared(asio::io_context& io_context_in, BatchQueue& queue_in, BatchPool& pool_in,
+               IngestCounters& counters_in, Clock clock_in, std::chrono::milliseconds flush_age_in)
+      : io_context(io_context_in), queue(queue_in), pool(pool_in), counters(counters_in),
+        clock(std::move(clock_in)), flush_age(flush_age_in) {}
+
+  asio::io_context& io_context;
+  BatchQueue& queue;
+  BatchPool& pool;
+  IngestCounters& counters;
+  const Clock clock;
+  const std::chrono::milliseconds flush_age;
+  std::atomic<bool> stopping{false};
+
+  // Producers that found the queue full. `resume` must only post work (it runs on the thread
+  // that popped). Follow the BatchQueue contract: register, retry try_push, then wait.
+  void wait_for_space(std::function<void()> resume);
+  void on_space();  // the queue's space callback
+
+  // Pushes `batch` or, when the queue refuses it, keeps it for stop() to push with a timeout.
+  void flush_at_close(std::unique_ptr<RawBatch> batch);
+  std::vector<std::unique_ptr<RawBatch>> take_leftovers();
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::function<void()>> waiting_;
+  std::vector<std::unique_ptr<RawBatch>> leftovers_;
+};
+
+// One bound listener. start() begins receiving; close() (any thread) stops accepting/receiving
+// and closes its connections; done() turns true once nothing of it is still running.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual void start() = 0;
+  virtual void close() = 0;
+  virtual bool done() const = 0;
+  virtual std::uint16_t port() const = 0;
+};
+
+struct ListenerContext {
+  std::shared_ptr<ServerShared> shared;
+  ListenerConfig config;
+  std::uint16_t index = 0;
+  ListenerCounters* counters = nullptr;
+};
+
+// Parses an IP literal; false when it is not one.
+bool parse_address(const std::string& text, asio::ip::address& out);
+PeerAddress to_peer(const asio::ip::address& address, std::uint16_t port);
+std::string describe(const ListenerConfig& config, std::size_t index);
+
+Expected<std::shared_ptr<Listener>, IngestError> make_udp_listener(ListenerContext context);
+Expected<std::shared_ptr<Listener>, IngestError> make_stream_listener(ListenerContext context);
+
+}  // namespace logsift::ingest::internal
