@@ -1,5 +1,7 @@
 #include "parsers/json.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -12,11 +14,18 @@ namespace {
 
 namespace ondemand = simdjson::ondemand;
 
+static_assert(kJsonPaddingBytes == simdjson::SIMDJSON_PADDING);
+
 // Record fields a path can fill; kExtra0 + i is Record::extra[i].
 enum Target : std::uint8_t { kMessage, kHost, kTime, kSeverity, kApp, kProcid, kExtra0 };
 constexpr std::size_t kTargetCount = kExtra0 + kMaxExtraFields;
 
-using PathEntry = JsonParser::PathEntry;
+// One configured path and the Record field it fills.
+struct PathEntry {
+  std::string path;
+  std::uint8_t target = 0;
+  std::uint8_t rank = 0;  // position in its candidate list; lower wins
+};
 
 bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -236,12 +245,21 @@ JsonMapError validate_json_field_map(const JsonFieldMap& map) {
   return JsonMapError::kNone;
 }
 
-JsonParser::JsonParser(JsonFieldMap map) : map_(std::move(map)) {
-  const auto add = [this](const std::vector<std::string>& paths, std::uint8_t target) {
+struct JsonParser::State {
+  std::vector<PathEntry> entries;
+  ondemand::parser parser;
+  std::unique_ptr<char[]> scratch;
+  std::size_t scratch_capacity = 0;
+};
+
+JsonParser::JsonParser(JsonFieldMap map)
+    : map_(std::move(map)), state_(std::make_unique<State>()) {
+  std::vector<PathEntry>& entries = state_->entries;
+  const auto add = [&entries](const std::vector<std::string>& paths, std::uint8_t target) {
     std::uint8_t rank = 0;
     for (const std::string& path : paths) {
-      if (valid_path(path) && entries_.size() < kMaxJsonPaths && rank < 255) {
-        entries_.push_back(PathEntry{path, target, rank++});
+      if (valid_path(path) && entries.size() < kMaxJsonPaths && rank < 255) {
+        entries.push_back(PathEntry{path, target, rank++});
       }
     }
   };
@@ -256,15 +274,20 @@ JsonParser::JsonParser(JsonFieldMap map) : map_(std::move(map)) {
   }
 }
 
+JsonParser::~JsonParser() = default;
+JsonParser::JsonParser(JsonParser&&) noexcept = default;
+JsonParser& JsonParser::operator=(JsonParser&&) noexcept = default;
+
 Record JsonParser::parse(std::string_view line) {
+  State& state = *state_;
   const std::size_t needed = line.size() + simdjson::SIMDJSON_PADDING;
-  if (needed > scratch_capacity_) {
-    scratch_capacity_ = std::max(needed, scratch_capacity_ * 2);
-    scratch_ = std::make_unique<char[]>(scratch_capacity_);
+  if (needed > state.scratch_capacity) {
+    state.scratch_capacity = std::max(needed, state.scratch_capacity * 2);
+    state.scratch = std::make_unique<char[]>(state.scratch_capacity);
   }
-  if (!line.empty()) std::memcpy(scratch_.get(), line.data(), line.size());
-  std::memset(scratch_.get() + line.size(), 0, simdjson::SIMDJSON_PADDING);
-  return parse_document(line, scratch_.get(), needed);
+  if (!line.empty()) std::memcpy(state.scratch.get(), line.data(), line.size());
+  std::memset(state.scratch.get() + line.size(), 0, simdjson::SIMDJSON_PADDING);
+  return parse_document(line, state.scratch.get(), needed);
 }
 
 Record JsonParser::parse_padded(std::string_view line) {
@@ -288,7 +311,7 @@ Record JsonParser::parse_document(std::string_view line, const char* data, std::
   if (trim_json_space(line).empty()) return fail(JsonError::kEmpty);
 
   ondemand::document document;
-  if (auto error = parser_.iterate(data, line.size(), capacity).get(document)) {
+  if (auto error = state_->parser.iterate(data, line.size(), capacity).get(document)) {
     return fail(json_error_from(error));
   }
   ondemand::json_type type;
@@ -298,7 +321,7 @@ Record JsonParser::parse_document(std::string_view line, const char* data, std::
   if (auto error = document.get_object().get(object)) return fail(json_error_from(error));
 
   record.message = {};
-  FieldMatcher matcher(entries_, &record, map_.default_utc_offset_s);
+  FieldMatcher matcher(state_->entries, &record, map_.default_utc_offset_s);
   if (auto error = matcher.walk(object, {})) return fail(json_error_from(error));
 
   last_error_ = JsonError::kNone;

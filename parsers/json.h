@@ -1,7 +1,8 @@
 // JSON log lines (NDJSON, ECS, journald export, Docker/Bunyan/pino...) parsed with the simdjson
 // ON-DEMAND API into a Record, through a configurable field mapping.
 //
-// JsonParser owns a simdjson::ondemand::parser and a padded scratch buffer, both reused: after
+// JsonParser owns a simdjson::ondemand::parser and a padded scratch buffer (behind a pointer, so
+// this header does not pull in simdjson.h), both reused: after
 // warm-up (the longest line seen so far) a parse allocates nothing. One JsonParser per thread; it
 // is not thread-safe. Lifetime: string views in the returned Record that come from JSON strings
 // (message, host, app, ... and extra[]) point into this parser's buffers and stay valid until the
@@ -28,8 +29,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "parsers/record.h"
 
@@ -71,35 +70,30 @@ enum class JsonError : std::uint8_t {
   kTooLarge,     // longer than the parser's maximum capacity
 };
 
+// Readable bytes parse_padded() needs after a line: simdjson::SIMDJSON_PADDING (checked in json.cc).
+inline constexpr std::size_t kJsonPaddingBytes = 64;
+
 class JsonParser {
  public:
   explicit JsonParser(JsonFieldMap map = JsonFieldMap{});
-  JsonParser(JsonParser&&) noexcept = default;
-  JsonParser& operator=(JsonParser&&) noexcept = default;
+  ~JsonParser();
+  JsonParser(JsonParser&&) noexcept;  // a moved-from JsonParser may only be destroyed or assigned
+  JsonParser& operator=(JsonParser&&) noexcept;
 
   // Copies `line` into the reused padded buffer, then parses.
   Record parse(std::string_view line);
-  // Zero-copy: the caller guarantees simdjson::SIMDJSON_PADDING readable bytes after `line`.
+  // Zero-copy: the caller guarantees kJsonPaddingBytes readable bytes after `line`.
   Record parse_padded(std::string_view line);
 
   JsonError last_error() const { return last_error_; }
   const JsonFieldMap& field_map() const { return map_; }
 
-  // Internal: one configured path and the Record field it fills.
-  struct PathEntry {
-    std::string path;
-    std::uint8_t target = 0;  // see json.cc
-    std::uint8_t rank = 0;    // position in its candidate list; lower wins
-  };
-
  private:
+  struct State;  // simdjson parser, scratch buffer, compiled paths
   Record parse_document(std::string_view line, const char* data, std::size_t capacity);
 
   JsonFieldMap map_;
-  std::vector<PathEntry> entries_;
-  simdjson::ondemand::parser parser_;
-  std::unique_ptr<char[]> scratch_;
-  std::size_t scratch_capacity_ = 0;
+  std::unique_ptr<State> state_;
   JsonError last_error_ = JsonError::kNone;
 };
 

@@ -49,7 +49,7 @@ class LineParser {
 
   // Parses one line (terminator optional). `original` in the result is the stripped line.
   Record parse(std::string_view line);
-  // The same, zero-copy for JSON: the caller guarantees simdjson::SIMDJSON_PADDING readable bytes
+  // The same, zero-copy for JSON: the caller guarantees kJsonPaddingBytes readable bytes
   // after the end of `line` (as the ingest batches do).
   Record parse_padded(std::string_view line);
 

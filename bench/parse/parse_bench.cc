@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
-#include <simdjson.h>
 
 #include "parsers/json.h"
 #include "parsers/line_parser.h"
@@ -192,7 +191,7 @@ void BM_JsonPadded(benchmark::State& state) {
     std::vector<std::string> out;
     for (const Sample& s : samples) {
       std::string p = s.line;
-      p.resize(s.line.size() + simdjson::SIMDJSON_PADDING, '\0');
+      p.resize(s.line.size() + kJsonPaddingBytes, '\0');
       out.push_back(std::move(p));
     }
     return out;

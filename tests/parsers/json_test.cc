@@ -1,7 +1,6 @@
 #include <string>
 
 #include <catch2/catch.hpp>
-#include <simdjson.h>
 
 #include "parsers/json.h"
 #include "tests/parsers/test_util.h"
@@ -159,7 +158,7 @@ TEST_CASE("json parses in place when the caller provides padding", "[parsers][js
   JsonParser parser;
   std::string buffer = R"({"message":"in place","host":"h"})";
   const std::size_t length = buffer.size();
-  buffer.resize(length + simdjson::SIMDJSON_PADDING, '\0');
+  buffer.resize(length + kJsonPaddingBytes, '\0');
   const Record r = parser.parse_padded(std::string_view(buffer.data(), length));
   CHECK(r.message == "in place");
   CHECK(r.host == "h");

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
-#include <simdjson.h>
 
 #include "parsers/json.h"
 #include "parsers/line_parser.h"
@@ -78,7 +77,7 @@ void parse_everything(std::string_view line, JsonParser& json, LineParser& line_
   REQUIRE((l.quality == Quality::kClean) == (l.issue == ParseIssue::kNone));
   // The zero-copy JSON path on a padded copy.
   std::string padded(line);
-  padded.resize(line.size() + simdjson::SIMDJSON_PADDING, '\0');
+  padded.resize(line.size() + kJsonPaddingBytes, '\0');
   const Record z = line_parser.parse_padded(std::string_view(padded.data(), line.size()));
   REQUIRE(z.format == l.format);
   REQUIRE(z.quality == l.quality);
