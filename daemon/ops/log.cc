@@ -169,6 +169,22 @@ void Logger::log(LogLevel level, std::string_view msg, std::initializer_list<Log
     bucket.suppressed = 0;
   }
 
+  write_line(level, msg, fields, suppressed_before);
+}
+
+void Logger::report_suppressed() {
+  std::lock_guard lock(mutex_);
+  for (auto& [key, bucket] : buckets_) {
+    if (bucket.suppressed == 0) continue;
+    // The empty key is the shared bucket of keys beyond max_keys.
+    std::string_view name = key.empty() ? std::string_view("(other)") : std::string_view(key);
+    write_line(LogLevel::kWarn, "log lines suppressed", {{"key", name}}, bucket.suppressed);
+    bucket.suppressed = 0;
+  }
+}
+
+void Logger::write_line(LogLevel level, std::string_view msg,
+                        std::initializer_list<LogField> fields, std::uint64_t suppressed) {
   std::string line;
   line.reserve(128);
   if (options_.timestamps) {
@@ -186,9 +202,9 @@ void Logger::log(LogLevel level, std::string_view msg, std::initializer_list<Log
     line += '=';
     append_value(line, field.value);
   }
-  if (suppressed_before > 0) {
+  if (suppressed > 0) {
     line += " suppressed=";
-    line += std::to_string(suppressed_before);
+    line += std::to_string(suppressed);
   }
   line += '\n';
   lines_.fetch_add(1, std::memory_order_relaxed);

@@ -79,6 +79,11 @@ class Logger {
     log(LogLevel::kError, msg, fields);
   }
 
+  // Writes one line per message key that has suppressed lines not yet reported
+  // ("msg=\"log lines suppressed\" key=... suppressed=N", level warn, not rate-limited), so a
+  // flood that stopped is still accounted for. Call it periodically and at shutdown.
+  void report_suppressed();
+
   bool enabled(LogLevel level) const {
     return static_cast<int>(level) >= min_level_.load(std::memory_order_relaxed);
   }
@@ -96,6 +101,9 @@ class Logger {
     std::int64_t refilled_ns = 0;
     std::uint64_t suppressed = 0;  // since the last line that got through
   };
+
+  void write_line(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields,
+                  std::uint64_t suppressed);  // mutex_ held
 
   LoggerOptions options_;
   LogClock clock_;

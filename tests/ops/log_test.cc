@@ -125,3 +125,18 @@ TEST_CASE("concurrent loggers write whole lines", "[ops]") {
     REQUIRE(line.back() == '\n');
   }
 }
+
+TEST_CASE("report_suppressed accounts for floods that stopped", "[ops]") {
+  Harness h;
+  Logger log = h.make({.rate_limit_per_s = 1, .timestamps = false});
+  for (int i = 0; i < 4; ++i) log.warn("disk full");
+  log.info("quiet");
+  log.report_suppressed();
+  REQUIRE(h.lines.size() == 3);
+  CHECK(h.lines[2] == "level=warn msg=\"log lines suppressed\" key=\"disk full\" suppressed=3\n");
+  log.report_suppressed();  // nothing new to report
+  CHECK(h.lines.size() == 3);
+  h.now_ns += 5'000'000'000;
+  log.warn("disk full");
+  CHECK(h.lines.back() == "level=warn msg=\"disk full\"\n");  // already reported, not repeated
+}
