@@ -52,6 +52,7 @@ namespace {
 
 // Tokens that are values rather than words: booleans, nulls, and the parts of dates.
 bool is_value_word(std::string_view t) {
+  if (t.size() < 3 || t.size() > 5) return false;  // cheap reject: most words are not values
   static constexpr std::string_view kWords[] = {
       "true", "false", "null", "TRUE", "FALSE", "NULL", "True", "False", "None",
       "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -80,6 +81,9 @@ bool ends_subtoken(std::string_view token, std::size_t i) {
   if (c == ':') {
     // host:port and dotted names stay whole (and so become one variable).
     if (token.substr(0, i).find('.') != std::string_view::npos) return false;
+    std::size_t k = i + 1;
+    while (k < token.size() && is_digit(token[k])) ++k;
+    if (k > i + 1 && k == token.size()) return false;  // name:port
     return i + 1 < token.size() && token[i + 1] != ':' && token[i + 1] != '/' &&
            token[i + 1] != '\\';
   }
