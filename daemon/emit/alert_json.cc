@@ -1,0 +1,253 @@
+// Alert -> ECS NDJSON line; see alert_json.h and docs/alerts.md.
+//
+// Line layout (keys always present, in this order, so every line has the same shape):
+//   @timestamp, event{kind,action,severity,id,original}, rule{id,name,ruleset}, host{name,...},
+//   message, <ECS objects of mapped captures>, labels{...}, tags[...], logsift{...}
+#include "daemon/emit/alert_json.h"
+
+#include <algorithm>
+#include <array>
+
+#include "daemon/emit/ecs_fields.h"
+#include "daemon/emit/json_text.h"
+
+namespace logsift::emit {
+namespace {
+
+using Field = std::pair<std::string, std::string>;
+
+// Where one extracted capture is written: an ECS field, or labels when `ecs` is null.
+struct Placement {
+  const EcsFieldMapping* ecs = nullptr;
+};
+
+Placement place(const Field& f) {
+  const EcsFieldMapping* m = find_ecs_field(f.first);
+  if (m != nullptr && m->numeric && !is_json_integer(f.second)) m = nullptr;
+  return {m};
+}
+
+bool same_target(const Field& a, Placement pa, const Field& b, Placement pb) {
+  if (pa.ecs == nullptr || pb.ecs == nullptr) {
+    return pa.ecs == nullptr && pb.ecs == nullptr && a.first == b.first;
+  }
+  return pa.ecs->object == pb.ecs->object && pa.ecs->key == pb.ecs->key;
+}
+
+// Placements of an alert's captures, computed once per line. Alerts with more captures than the
+// fixed array holds are placed again on demand (correct, only slower).
+class Placements {
+ public:
+  explicit Placements(const std::vector<Field>& fields) : fields_(fields) {
+    const std::size_t n = std::min(fields.size(), kCached);
+    for (std::size_t i = 0; i < n; ++i) cached_[i] = place(fields[i]);
+  }
+  Placement at(std::size_t i) const { return i < kCached ? cached_[i] : place(fields_[i]); }
+  // A capture is written only if no earlier capture went to the same key.
+  bool shadowed(std::size_t i) const {
+    const Placement p = at(i);
+    for (std::size_t j = 0; j < i; ++j) {
+      if (same_target(fields_[j], at(j), fields_[i], p)) return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr std::size_t kCached = 32;
+  const std::vector<Field>& fields_;
+  std::array<Placement, kCached> cached_{};
+};
+
+void append_key(std::string_view key, std::string& out) {
+  append_json_string(key, out);
+  out.push_back(':');
+}
+
+// Labels keys may not contain dots in ECS; captures from JSON paths might.
+void append_label_key(std::string_view key, std::string& out) {
+  const std::size_t start = out.size();
+  append_json_string(key, out);
+  std::replace(out.begin() + static_cast<std::ptrdiff_t>(start), out.end(), '.', '_');
+  out.push_back(':');
+}
+
+void append_mapped_value(const Field& f, Placement p, std::string& out) {
+  if (p.ecs->numeric) {
+    out.append(f.second);  // is_json_integer() held when it was placed
+  } else {
+    append_json_string(f.second, out);
+  }
+}
+
+// Writes the captures placed in `object` as `,"key":value` pairs; returns how many it wrote.
+std::size_t append_object_members(EcsObject object, const std::vector<Field>& fields,
+                                  const Placements& placements, bool leading_comma,
+                                  std::string& out) {
+  std::size_t written = 0;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const Placement p = placements.at(i);
+    if (p.ecs == nullptr || p.ecs->object != object || placements.shadowed(i)) continue;
+    if (leading_comma || written > 0) out.push_back(',');
+    append_key(p.ecs->key, out);
+    append_mapped_value(fields[i], p, out);
+    ++written;
+  }
+  return written;
+}
+
+bool object_has_members(EcsObject object, const std::vector<Field>& fields,
+                        const Placements& placements) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const Placement p = placements.at(i);
+    if (p.ecs != nullptr && p.ecs->object == object) return true;
+  }
+  return false;
+}
+
+void append_time_or_null(std::int64_t time_us, std::string& out) {
+  if (time_us == 0) {
+    out.append("null");
+  } else {
+    append_rfc3339_us(time_us, out);
+  }
+}
+
+void append_string_array(const std::vector<std::string>& values, std::string& out) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_json_string(values[i], out);
+  }
+  out.push_back(']');
+}
+
+void append_logsift_object(const detect::Alert& a, std::string& out) {
+  out.append(",\"logsift\":{\"signature_id\":");
+  append_hex16(a.signature_id, out);
+  out.append(",\"signature\":{");
+  for (std::size_t i = 0; i < a.signature_values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_key(a.signature_values[i].first, out);
+    append_json_string(a.signature_values[i].second, out);
+  }
+  out.append("},\"problem_id\":");
+  if (a.problem_id == 0) {
+    out.append("null");
+  } else {
+    append_hex16(a.problem_id, out);
+  }
+  out.append(",\"problem_state\":");
+  switch (a.problem_state) {
+    case detect::ProblemState::kNone: out.append("null"); break;
+    case detect::ProblemState::kOpen: out.append("\"open\""); break;
+    case detect::ProblemState::kResolved: out.append("\"resolved\""); break;
+  }
+  out.append(",\"reopen_count\":");
+  append_json_uint(a.reopen_count, out);
+  out.append(",\"occurrences\":");
+  append_json_uint(a.occurrences, out);
+  out.append(",\"window_count\":");
+  append_json_uint(a.window_count, out);
+  out.append(",\"suppressed_count\":");
+  append_json_uint(a.suppressed_count, out);
+  out.append(",\"first_seen\":");
+  append_time_or_null(a.first_seen_us, out);
+  out.append(",\"last_seen\":");
+  append_time_or_null(a.last_seen_us, out);
+  out.append(",\"window_ms\":");
+  append_json_int(a.window_ms, out);
+  out.append(",\"hosts_affected\":");
+  append_json_uint(a.hosts_affected, out);
+  out.append(",\"hosts\":");
+  append_string_array(a.hosts, out);
+  out.append(",\"severity\":");
+  append_json_string(severity_label(a.severity), out);
+  out.push_back('}');
+}
+
+}  // namespace
+
+std::string_view action_label(detect::AlertAction action) {
+  switch (action) {
+    case detect::AlertAction::kIncident: return "incident";
+    case detect::AlertAction::kProblemOpened: return "problem.opened";
+    case detect::AlertAction::kProblemUpdated: return "problem.updated";
+    case detect::AlertAction::kProblemResolved: return "problem.resolved";
+    case detect::AlertAction::kProblemReopened: return "problem.reopened";
+  }
+  return "incident";
+}
+
+std::string_view severity_label(rules::Severity severity) {
+  switch (severity) {
+    case rules::Severity::kInformational: return "informational";
+    case rules::Severity::kLow: return "low";
+    case rules::Severity::kMedium: return "medium";
+    case rules::Severity::kHigh: return "high";
+    case rules::Severity::kCritical: return "critical";
+  }
+  return "medium";
+}
+
+int ecs_severity(rules::Severity severity) {
+  switch (severity) {
+    case rules::Severity::kInformational: return 1;
+    case rules::Severity::kLow: return 21;
+    case rules::Severity::kMedium: return 47;
+    case rules::Severity::kHigh: return 73;
+    case rules::Severity::kCritical: return 99;
+  }
+  return 47;
+}
+
+void append_alert_json(const detect::Alert& a, std::string& out) {
+  const Placements placements(a.fields);
+
+  out.append("{\"@timestamp\":");
+  append_rfc3339_us(a.time_us, out);
+  out.append(",\"event\":{\"kind\":\"alert\",\"action\":");
+  append_json_string(action_label(a.action), out);
+  out.append(",\"severity\":");
+  append_json_int(ecs_severity(a.severity), out);
+  out.append(",\"id\":");
+  append_json_string(a.id, out);
+  out.append(",\"original\":");
+  append_json_string(a.original, out);
+  out.append("},\"rule\":{\"id\":");
+  append_json_string(a.rule_id, out);
+  out.append(",\"name\":");
+  append_json_string(a.rule_name, out);
+  out.append(",\"ruleset\":");
+  append_json_string(a.ruleset, out);
+  out.append("},\"host\":{\"name\":");
+  append_json_string(a.host, out);
+  append_object_members(EcsObject::kHost, a.fields, placements, true, out);
+  out.append("},\"message\":");
+  append_json_string(a.message, out);
+
+  for (std::size_t o = 1; o < kEcsObjectCount; ++o) {  // kHost (0) was written above
+    const auto object = static_cast<EcsObject>(o);
+    if (!object_has_members(object, a.fields, placements)) continue;
+    out.push_back(',');
+    append_key(ecs_object_name(object), out);
+    out.push_back('{');
+    append_object_members(object, a.fields, placements, false, out);
+    out.push_back('}');
+  }
+
+  out.append(",\"labels\":{");
+  bool first_label = true;
+  for (std::size_t i = 0; i < a.fields.size(); ++i) {
+    if (placements.at(i).ecs != nullptr || placements.shadowed(i)) continue;
+    if (!first_label) out.push_back(',');
+    first_label = false;
+    append_label_key(a.fields[i].first, out);
+    append_json_string(a.fields[i].second, out);
+  }
+  out.append("},\"tags\":");
+  append_string_array(a.tags, out);
+  append_logsift_object(a, out);
+  out.append("}\n");
+}
+
+}  // namespace logsift::emit

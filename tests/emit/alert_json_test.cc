@@ -1,0 +1,277 @@
+// Tests for daemon/emit/alert_json.cc, json_text.cc and ecs_fields.cc.
+#include "daemon/emit/alert_json.h"
+
+#include <simdjson.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <new>
+#include <string>
+
+#include "daemon/emit/ecs_fields.h"
+#include "daemon/emit/json_text.h"
+#include "tests/emit/sample_alerts.h"
+
+// Counts heap allocations made by this binary, to check the no-allocation contract.
+namespace {
+std::size_t g_allocations = 0;
+}  // namespace
+
+// Every plain form is replaced so that no allocation pairs with a deallocator of another family.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  ++g_allocations;
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new(std::size_t size) {
+  if (void* p = operator new(size, std::nothrow)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) { return operator new(size); }
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return operator new(size, std::nothrow);
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+
+namespace logsift::emit {
+namespace {
+
+std::string slurp(std::ifstream& in) {
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+using testing::incident_example;
+
+std::string to_json_line(const detect::Alert& a) {
+  std::string out;
+  append_alert_json(a, out);
+  return out;
+}
+
+// Parses one line; fails the test if it is not valid JSON.
+simdjson::dom::element parse(simdjson::dom::parser& parser, const std::string& line) {
+  simdjson::dom::element doc;
+  const auto error = parser.parse(line).get(doc);
+  INFO(line);
+  REQUIRE(error == simdjson::SUCCESS);
+  return doc;
+}
+
+std::string string_at(simdjson::dom::element doc, std::string_view pointer) {
+  std::string_view v;
+  INFO(pointer);
+  REQUIRE(doc.at_pointer(pointer).get_string().get(v) == simdjson::SUCCESS);
+  return std::string(v);
+}
+
+std::int64_t int_at(simdjson::dom::element doc, std::string_view pointer) {
+  std::int64_t v = 0;
+  INFO(pointer);
+  REQUIRE(doc.at_pointer(pointer).get_int64().get(v) == simdjson::SUCCESS);
+  return v;
+}
+
+bool has(simdjson::dom::element doc, std::string_view pointer) {
+  return doc.at_pointer(pointer).error() == simdjson::SUCCESS;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  append_json_string(s, out);
+  return out;
+}
+
+TEST_CASE("json strings escape quotes, backslashes and control characters", "[emit]") {
+  CHECK(quoted("plain") == "\"plain\"");
+  CHECK(quoted("a\"b\\c") == R"("a\"b\\c")");
+  CHECK(quoted("\n\r\t\b\f") == R"("\n\r\t\b\f")");
+  CHECK(quoted(std::string_view("\x00\x01\x1f", 3)) == R"("\u0000\u0001\u001f")");
+  CHECK(quoted("\x7f") == "\"\x7f\"");
+}
+
+TEST_CASE("json strings keep valid UTF-8 and replace invalid bytes with U+FFFD", "[emit]") {
+  CHECK(quoted("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\xA5") ==
+        "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\xA5\"");
+  const std::string r = "\xEF\xBF\xBD";
+  CHECK(quoted("a\xFF" "b") == "\"a" + r + "b\"");             // never valid
+  CHECK(quoted("\xC0\xAF") == "\"" + r + r + "\"");           // overlong '/'
+  CHECK(quoted("\xED\xA0\x80") == "\"" + r + r + r + "\"");   // a surrogate
+  CHECK(quoted("\xF4\x90\x80\x80") == "\"" + r + r + r + r + "\"");  // above U+10FFFF
+  CHECK(quoted("x\xE2\x82") == "\"x" + r + r + "\"");         // truncated at the end
+  CHECK(quoted("\x80") == "\"" + r + "\"");                   // a lone continuation byte
+}
+
+TEST_CASE("timestamps are RFC 3339 UTC with microseconds", "[emit]") {
+  std::string out;
+  append_rfc3339_us(testing::kExampleTimeUs, out);
+  CHECK(out == "\"2026-03-09T07:12:44.123456Z\"");
+  out.clear();
+  append_rfc3339_us(0, out);
+  CHECK(out == "\"1970-01-01T00:00:00.000000Z\"");
+  out.clear();
+  append_rfc3339_us(-1, out);
+  CHECK(out == "\"1969-12-31T23:59:59.999999Z\"");
+  out.clear();
+  append_rfc3339_us(951782400000000, out);  // a leap day
+  CHECK(out == "\"2000-02-29T00:00:00.000000Z\"");
+
+  for (const std::int64_t t : {std::int64_t{0}, std::int64_t{-1}, testing::kExampleTimeUs,
+                               std::int64_t{951782400000000}, std::int64_t{4102444799999999}}) {
+    out.clear();
+    append_rfc3339_us(t, out);
+    std::int64_t back = 0;
+    REQUIRE(parse_rfc3339_us(std::string_view(out).substr(1, out.size() - 2), back));
+    CHECK(back == t);
+  }
+  std::int64_t ignored = 0;
+  CHECK_FALSE(parse_rfc3339_us("2026-03-09 07:12:44Z", ignored));
+}
+
+TEST_CASE("an alert line is one JSON object with the ECS fields", "[emit]") {
+  const std::string line = to_json_line(incident_example());
+  REQUIRE(line.back() == '\n');
+  CHECK(line.find('\n') == line.size() - 1);
+  simdjson::dom::parser parser;
+  const auto doc = parse(parser, line);
+  CHECK(string_at(doc, "/@timestamp") == "2026-03-09T07:12:44.123456Z");
+  CHECK(string_at(doc, "/event/kind") == "alert");
+  CHECK(string_at(doc, "/event/action") == "incident");
+  CHECK(int_at(doc, "/event/severity") == 47);
+  CHECK(string_at(doc, "/event/id") == "6f1c0b9e2d4a7785");
+  CHECK(string_at(doc, "/event/original").starts_with("<38>Mar  9"));
+  CHECK(string_at(doc, "/rule/id") == "sshd.failed_password");
+  CHECK(string_at(doc, "/rule/ruleset") == "linux.sshd");
+  CHECK(string_at(doc, "/host/name") == "edge3");
+  CHECK(string_at(doc, "/user/name") == "oracle");
+  CHECK(string_at(doc, "/source/ip") == "203.0.113.45");
+  CHECK(int_at(doc, "/source/port") == 51122);
+  CHECK(int_at(doc, "/process/pid") == 2211);
+  CHECK(string_at(doc, "/labels/auth_method") == "password");
+  CHECK(string_at(doc, "/tags/0") == "authentication");
+  CHECK(string_at(doc, "/logsift/signature_id") == "9a3e5f0c12d47b61");
+  CHECK(string_at(doc, "/logsift/signature/source_ip") == "203.0.113.45");
+  CHECK(doc.at_pointer("/logsift/problem_id").is_null());
+  CHECK(doc.at_pointer("/logsift/problem_state").is_null());
+  CHECK(int_at(doc, "/logsift/window_ms") == 600000);
+  CHECK(string_at(doc, "/logsift/first_seen") == "2026-03-09T07:12:44.123456Z");
+  CHECK(string_at(doc, "/logsift/severity") == "medium");
+}
+
+TEST_CASE("every action and severity has its documented label", "[emit]") {
+  using A = detect::AlertAction;
+  CHECK(action_label(A::kIncident) == "incident");
+  CHECK(action_label(A::kProblemOpened) == "problem.opened");
+  CHECK(action_label(A::kProblemUpdated) == "problem.updated");
+  CHECK(action_label(A::kProblemResolved) == "problem.resolved");
+  CHECK(action_label(A::kProblemReopened) == "problem.reopened");
+  using S = rules::Severity;
+  CHECK(ecs_severity(S::kInformational) == 1);
+  CHECK(ecs_severity(S::kLow) == 21);
+  CHECK(ecs_severity(S::kMedium) == 47);
+  CHECK(ecs_severity(S::kHigh) == 73);
+  CHECK(ecs_severity(S::kCritical) == 99);
+  CHECK(severity_label(S::kCritical) == "critical");
+}
+
+TEST_CASE("alert lines stay valid JSON whatever bytes the alert holds", "[emit]") {
+  detect::Alert a = incident_example();
+  const std::string nasty = std::string("q\"b\\s/\x01\x1f\n\r\t\xFF\xFE\xC3(\xE2\x28\xA1", 17) +
+                            std::string(1, '\0') + "\xF0\x9F\x94\xA5 end";
+  a.id = nasty;
+  a.rule_id = nasty;
+  a.rule_name = nasty;
+  a.ruleset = nasty;
+  a.host = nasty;
+  a.message = nasty;
+  a.original = nasty;
+  a.tags = {nasty, ""};
+  a.fields = {{nasty, nasty}, {"source_ip", nasty}, {"source_port", nasty}, {"json.a.b", "v"}};
+  a.signature_values = {{nasty, nasty}};
+  a.hosts = {nasty};
+  const std::string line = to_json_line(a);
+  simdjson::dom::parser parser;
+  const auto doc = parse(parser, line);  // simdjson validates UTF-8 too
+  const std::string message = string_at(doc, "/message");
+  CHECK(message.find("\xEF\xBF\xBD") != std::string::npos);
+  CHECK(message.ends_with("\xF0\x9F\x94\xA5 end"));
+  CHECK(message.starts_with("q\"b\\s/\x01\x1f\n\r\t"));
+  CHECK(string_at(doc, "/source/ip") == message);
+  // A port that is not a number cannot be an ECS long: it goes to labels unchanged.
+  CHECK_FALSE(has(doc, "/source/port"));
+  CHECK(string_at(doc, "/labels/source_port") == message);
+  // Label keys carry no dots (ECS forbids them).
+  CHECK(string_at(doc, "/labels/json_a_b") == "v");
+}
+
+TEST_CASE("a capture that maps to an ECS field already written is dropped, not repeated",
+          "[emit]") {
+  detect::Alert a = incident_example();
+  a.fields = {{"src_ip", "192.0.2.1"}, {"source_ip", "192.0.2.2"}, {"x", "1"}, {"x", "2"}};
+  const std::string line = to_json_line(a);
+  CHECK(line.find("192.0.2.2") == std::string::npos);
+  CHECK(line.find("\"x\":\"2\"") == std::string::npos);
+  simdjson::dom::parser parser;
+  const auto doc = parse(parser, line);
+  CHECK(string_at(doc, "/source/ip") == "192.0.2.1");
+  CHECK(string_at(doc, "/labels/x") == "1");
+}
+
+TEST_CASE("a capture named like an ECS host field joins the host object", "[emit]") {
+  detect::Alert a = incident_example();
+  a.fields = {{"host_ip", "10.0.0.3"}};
+  simdjson::dom::parser parser;
+  const auto doc = parse(parser, to_json_line(a));
+  CHECK(string_at(doc, "/host/name") == "edge3");
+  CHECK(string_at(doc, "/host/ip") == "10.0.0.3");
+  simdjson::dom::object labels;
+  REQUIRE(doc["labels"].get_object().get(labels) == simdjson::SUCCESS);
+  CHECK(labels.size() == 0);
+}
+
+TEST_CASE("the ECS mapping table is sorted, found by name, and documented", "[emit]") {
+  const auto table = ecs_field_mappings();
+  REQUIRE(table.size() > 20);
+  for (const auto& m : table) {
+    const EcsFieldMapping* found = find_ecs_field(m.capture);
+    REQUIRE(found == &m);
+  }
+  CHECK(find_ecs_field("no_such_capture") == nullptr);
+  CHECK(find_ecs_field("") == nullptr);
+
+  // docs/alerts.md lists every row as "| `capture` | `object.key` |".
+  const std::string doc_path = std::string(LOGSIFT_SOURCE_DIR) + "/docs/alerts.md";
+  std::ifstream in(doc_path);
+  REQUIRE(in);
+  const std::string docs = slurp(in);
+  for (const auto& m : table) {
+    const std::string row = "| `" + std::string(m.capture) + "` | `" +
+                            std::string(ecs_object_name(m.object)) + "." + std::string(m.key) +
+                            "` |";
+    INFO(row);
+    CHECK(docs.find(row) != std::string::npos);
+  }
+}
+
+TEST_CASE("appending to a reused buffer allocates nothing once it has grown", "[emit]") {
+  const detect::Alert a = incident_example();
+  std::string out;
+  append_alert_json(a, out);
+  const std::size_t one_line = out.size();
+  out.clear();
+  const std::size_t before = g_allocations;
+  append_alert_json(a, out);
+  const std::size_t allocations = g_allocations - before;
+  CHECK(out.size() == one_line);
+  CHECK(allocations == 0);
+}
+
+}  // namespace
+}  // namespace logsift::emit

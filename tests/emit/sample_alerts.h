@@ -1,0 +1,96 @@
+// Alerts shared by the emit tests: the two documented examples of docs/alerts.md and helpers.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "daemon/detect/alert.h"
+
+namespace logsift::emit::testing {
+
+// 2026-03-09T07:12:44.123456Z
+inline constexpr std::int64_t kExampleTimeUs = 1773040364123456;
+
+inline detect::Alert incident_example() {
+  detect::Alert a;
+  a.action = detect::AlertAction::kIncident;
+  a.id = "6f1c0b9e2d4a7785";
+  a.time_us = kExampleTimeUs;
+  a.rule_id = "sshd.failed_password";
+  a.rule_name = "SSH password authentication failed";
+  a.ruleset = "linux.sshd";
+  a.severity = rules::Severity::kMedium;
+  a.tags = {"authentication"};
+  a.host = "edge3";
+  a.message = "Failed password for invalid user oracle from 203.0.113.45 port 51122 ssh2";
+  a.original =
+      "<38>Mar  9 07:12:44 edge3 sshd[2211]: Failed password for invalid user oracle from "
+      "203.0.113.45 port 51122 ssh2";
+  a.fields = {{"user_name", "oracle"},
+              {"source_ip", "203.0.113.45"},
+              {"source_port", "51122"},
+              {"pid", "2211"},
+              {"auth_method", "password"}};
+  a.signature_id = 0x9a3e5f0c12d47b61;
+  a.signature_values = {{"source_ip", "203.0.113.45"}};
+  a.occurrences = 1;
+  a.window_count = 1;
+  a.first_seen_us = kExampleTimeUs;
+  a.last_seen_us = kExampleTimeUs;
+  a.window_ms = 600000;
+  a.hosts_affected = 1;
+  a.hosts = {"edge3"};
+  return a;
+}
+
+inline detect::Alert problem_opened_example() {
+  detect::Alert a = incident_example();
+  a.action = detect::AlertAction::kProblemOpened;
+  a.id = "c24d80a5513fe907";
+  a.time_us = kExampleTimeUs + 41'000'000;  // the fifth failure, 41 s later
+  a.severity = rules::Severity::kHigh;      // escalated
+  a.message = "Failed password for invalid user admin from 203.0.113.45 port 51190 ssh2";
+  a.original =
+      "<38>Mar  9 07:13:25 edge3 sshd[2240]: Failed password for invalid user admin from "
+      "203.0.113.45 port 51190 ssh2";
+  a.fields = {{"user_name", "admin"},
+              {"source_ip", "203.0.113.45"},
+              {"source_port", "51190"},
+              {"pid", "2240"},
+              {"auth_method", "password"}};
+  a.problem_id = 0x51e7a2c90b36d4f8;
+  a.problem_state = detect::ProblemState::kOpen;
+  a.occurrences = 5;
+  a.window_count = 5;
+  a.suppressed_count = 3;
+  a.last_seen_us = a.time_us;
+  a.hosts_affected = 2;
+  a.hosts = {"edge3", "edge4"};
+  return a;
+}
+
+// A fresh directory under /tmp, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = std::filesystem::temp_directory_path() / "logsift-emit-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace logsift::emit::testing
