@@ -81,9 +81,6 @@ bool ends_subtoken(std::string_view token, std::size_t i) {
   if (c == ':') {
     // host:port and dotted names stay whole (and so become one variable).
     if (token.substr(0, i).find('.') != std::string_view::npos) return false;
-    std::size_t k = i + 1;
-    while (k < token.size() && is_digit(token[k])) ++k;
-    if (k > i + 1 && k == token.size()) return false;  // name:port
     return i + 1 < token.size() && token[i + 1] != ':' && token[i + 1] != '/' &&
            token[i + 1] != '\\';
   }

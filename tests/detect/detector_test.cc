@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "daemon/detect/recurrence_window.h"
 #include "tests/detect/detect_fixture.h"
 
 using namespace logsift;
@@ -357,4 +358,64 @@ TEST_CASE("an auto signature follows its template when the template generalises"
   CHECK(opened[0].template_text == "failed to sync replica <*>");
   CHECK(opened[0].occurrences == 3);
   CHECK(d.counters().signatures_live == 1);
+}
+
+TEST_CASE("the recurrence window counts what falls within it, to a sixteenth", "[detect]") {
+  RecurrenceWindow w(16 * 1000);  // 16 s window, 1 s buckets
+  w.add(kT0);
+  w.add(kT0 + 5 * kSecond);
+  w.add(kT0 + 5 * kSecond);
+  CHECK(w.count(kT0 + 5 * kSecond) == 3);
+  CHECK(w.count(kT0 + 15 * kSecond) == 3);
+  CHECK(w.count(kT0 + 16 * kSecond) == 2);  // the first has left the window
+  CHECK(w.count(kT0 + 21 * kSecond) == 0);
+  w.add(kT0 + 40 * kSecond);
+  w.add(kT0 + 39 * kSecond);  // late but inside: counted
+  w.add(kT0 + 1 * kSecond);   // too old for the window: not counted
+  CHECK(w.count(kT0 + 40 * kSecond) == 2);
+}
+
+TEST_CASE("several incidents in one call are each observed", "[detect]") {
+  Detector d(test_options());
+  auto rule = make_rule();
+  parsers::Record rec;
+  rec.host = "edge3";
+  const Incident batch[] = {{&rule, &rec, {}}, {&rule, &rec, {}}, {&rule, &rec, {}}};
+  std::vector<Alert> out;
+  d.observe(batch, kT0, out);
+  CHECK(d.counters().incidents == 3);
+  CHECK(of_action(out, AlertAction::kProblemOpened).size() == 1);
+}
+
+TEST_CASE("a resolved signature quiet for forget_after is forgotten and later opens afresh", "[detect]") {
+  auto options = test_options();
+  options.forget_after_ms = 24LL * 60 * 60 * 1000;
+  Detector d(options);
+  auto rule = make_rule();
+  std::vector<Alert> out;
+  for (int i = 0; i < 3; ++i) feed(d, rule, "edge3", kT0 + i * kMinute, out);
+  d.advance(kT0 + 60 * kMinute, out);
+  CHECK(d.counters().signatures_live == 1);
+  d.advance(kT0 + 25 * 60 * kMinute, out);
+  CHECK(d.counters().signatures_live == 0);
+  CHECK(d.counters().signatures_forgotten == 1);
+  out.clear();
+  for (int i = 0; i < 3; ++i) feed(d, rule, "edge3", kT0 + 26 * 60 * kMinute + i * kMinute, out);
+  CHECK(of_action(out, AlertAction::kProblemReopened).empty());
+  CHECK(of_action(out, AlertAction::kProblemOpened).size() == 1);
+}
+
+TEST_CASE("evicting a signature with an open problem is counted separately", "[detect]") {
+  auto options = test_options();
+  options.max_signatures = 1;
+  Detector d(options);
+  auto rule = make_rule();
+  std::vector<Alert> out;
+  for (int i = 0; i < 3; ++i) feed(d, rule, "edge3", kT0 + i * kMinute, out);
+  CHECK(d.counters().problems_open == 1);
+  feed(d, rule, "edge4", kT0 + 3 * kMinute, out);
+  const auto c = d.counters();
+  CHECK(c.signature_evictions == 1);
+  CHECK(c.open_problem_evictions == 1);
+  CHECK(c.problems_open == 0);
 }

@@ -189,3 +189,26 @@ TEST_CASE("saving replaces the previous snapshot atomically and leaves no temp f
   CHECK(::access((path + ".tmp").c_str(), F_OK) != 0);
   std::remove(path.c_str());
 }
+
+TEST_CASE("restoring more signatures than the cap keeps the most recently seen", "[detect]") {
+  const std::string path = temp_path("cap.snap");
+  auto rule = make_rule();
+  std::vector<Alert> out;
+  Detector big(test_options());
+  feed(big, rule, "a", kT0, out);
+  feed(big, rule, "b", kT0 + 1, out);
+  feed(big, rule, "c", kT0 + 2, out);
+  REQUIRE(big.save_snapshot(path).has_value());
+  auto options = test_options();
+  options.max_signatures = 2;
+  Detector small(options);
+  auto restored = small.restore_snapshot(path);
+  REQUIRE(restored.has_value());
+  CHECK(small.counters().signatures_live == 2);
+  out.clear();
+  feed(small, rule, "c", kT0 + 3, out);  // kept: suppressed, no alert
+  CHECK(out.empty());
+  feed(small, rule, "a", kT0 + 4, out);  // dropped: a first incident again
+  CHECK(out.size() == 1);
+  std::remove(path.c_str());
+}

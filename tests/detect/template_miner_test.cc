@@ -4,6 +4,8 @@
 
 #include <xxhash.h>
 
+#include <fstream>
+
 #include <string>
 #include <vector>
 
@@ -111,4 +113,26 @@ TEST_CASE("an empty message is a template of its own", "[detect][miner]") {
   auto b = miner.add("   ");
   CHECK(a.id == b.id);
   CHECK(a.text.empty());
+}
+
+TEST_CASE("mining a real log twice gives the same template ids and few templates", "[detect][miner]") {
+  const std::string path = LOGSIFT_SHARED_DIR "/corpora/loghub-2k/HDFS/HDFS_2k.log";
+  std::ifstream in(path);
+  if (!in) {
+    WARN("corpus not present, skipped: " << path);
+    return;
+  }
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  REQUIRE(lines.size() == 2000);
+  TemplateMiner first;
+  TemplateMiner second;
+  std::vector<std::uint32_t> slots;
+  for (const auto& l : lines) slots.push_back(first.add(l).cluster);
+  for (const auto& l : lines) second.add(l);
+  // Whole raw lines, headers included, give exactly the 14 annotated templates.
+  CHECK(first.counters().templates == 14);
+  for (std::size_t i = 0; i < lines.size(); i += 97) {
+    CHECK(first.current(slots[i]).id == second.add(lines[i]).id);
+  }
 }
