@@ -7,5 +7,8 @@ namespace logsift::cli {
 
 int run_check(int argc, char** argv, int first);
 int run_test(int argc, char** argv, int first);
+int run_replay(int argc, char** argv, int first);
+int run_mine(int argc, char** argv, int first);
+int run_decode(int argc, char** argv, int first);
 
 }  // namespace logsift::cli

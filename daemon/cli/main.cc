@@ -11,7 +11,11 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  check PATH...                      load rule files/folders, compile them, run their examples\n"
-    "  test --rules PATH [FILE|-]         print the rules each log line matches, one JSON object a line\n";
+    "  test --rules PATH [FILE|-]         print the rules each log line matches, one JSON object a line\n"
+    "  replay --rules PATH [--out DIR] FILE...\n"
+    "                                     run parse, match, detect and emit over log files on event time\n"
+    "  decode FILE|DIR...                 alert batches back to NDJSON; verifies checksums and sequences\n"
+    "  mine [--format auto|raw] [FILE|-]  the message template of every line, one JSON object a line\n";
 
 }  // namespace
 
@@ -23,6 +27,9 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   if (command == "check") return logsift::cli::run_check(argc, argv, 2);
   if (command == "test") return logsift::cli::run_test(argc, argv, 2);
+  if (command == "replay") return logsift::cli::run_replay(argc, argv, 2);
+  if (command == "decode") return logsift::cli::run_decode(argc, argv, 2);
+  if (command == "mine") return logsift::cli::run_mine(argc, argv, 2);
   std::cerr << "logsift: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }
