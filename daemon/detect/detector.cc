@@ -37,11 +37,6 @@ namespace {
 
 std::int64_t ms_to_us(std::int64_t ms) { return ms * 1000; }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 std::string_view cut(std::string_view s, std::size_t max) { return s.substr(0, std::min(s.size(), max)); }
 
 }  // namespace
@@ -49,35 +44,13 @@ std::string_view cut(std::string_view s, std::size_t max) { return s.substr(0, s
 Detector::Impl::Impl(DetectOptions options)
     : options_(std::move(options)),
       table_(options_.max_signatures),
-      miner_(options_.miner) {
+      miner_(options_.miner),
+      trouble_(options_) {
   if (options_.host_sample_size == 0) options_.host_sample_size = 1;
-  for (const std::string& w : options_.trouble_words) {
-    if (w.empty()) continue;
-    std::string l;
-    for (char c : w) l += lower(c);
-    trouble_first_[static_cast<unsigned char>(l[0])] = true;
-    trouble_first_[static_cast<unsigned char>(l[0] >= 'a' && l[0] <= 'z' ? l[0] - 'a' + 'A' : l[0])] = true;
-    trouble_words_.push_back(std::move(l));
-  }
 }
 
 bool Detector::Impl::looks_like_trouble(const parsers::Record& record) const {
-  if (options_.trouble_max_severity >= 0 && record.severity >= 0 &&
-      record.severity <= options_.trouble_max_severity) {
-    return true;
-  }
-  const std::string_view m = record.message;
-  for (std::size_t i = 0; i < m.size(); ++i) {
-    if (!trouble_first_[static_cast<unsigned char>(m[i])]) continue;
-    if (i > 0 && is_word_char(m[i - 1])) continue;  // only at the start of a word
-    for (const std::string& w : trouble_words_) {
-      if (w.size() > m.size() - i) continue;
-      std::size_t k = 0;
-      while (k < w.size() && lower(m[i + k]) == w[k]) ++k;
-      if (k == w.size()) return true;
-    }
-  }
-  return false;
+  return trouble_.looks_like_trouble(record);
 }
 
 void Detector::Impl::copy_rule(SignatureState& s, const rules::Rule& rule) const {

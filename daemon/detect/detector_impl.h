@@ -10,6 +10,7 @@
 #include "daemon/detect/detector.h"
 #include "daemon/detect/signature_table.h"
 #include "daemon/detect/template_miner.h"
+#include "daemon/detect/trouble_filter.h"
 
 namespace logsift::detect {
 
@@ -56,9 +57,7 @@ class Detector::Impl {
   TemplateMiner miner_;
   DetectCounters counters_;
   std::vector<Deadline> deadlines_;  // min-heap; an entry is valid iff it equals the state's
-  std::vector<std::string> trouble_words_;  // lowercased
-  std::array<bool, 256> trouble_first_{};   // first bytes of trouble words, both cases
-  std::string auto_rule_id_;                 // reused buffer for "auto:<hex>"
+  TroubleFilter trouble_;
 };
 
 // Lowercase hex of a template id prefixed with "auto:", the synthetic rule id of mined templates.

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "daemon/detect/recurrence_window.h"
+#include "daemon/detect/trouble_filter.h"
 #include "tests/detect/detect_fixture.h"
 
 using namespace logsift;
@@ -340,6 +341,15 @@ TEST_CASE("syslog severity warning or worse counts as trouble without trouble wo
   CHECK(d.looks_like_trouble(rec));
   rec.message = "no kerfailure here";  // only at the start of a word
   CHECK_FALSE(d.looks_like_trouble(rec));
+  rec.message = "request timed out";
+  CHECK(TroubleFilter(test_options()).looks_like_trouble(rec));
+  auto quiet = test_options();
+  quiet.trouble_words = {"boom"};
+  quiet.trouble_max_severity = -1;
+  rec.severity = 0;
+  CHECK_FALSE(TroubleFilter(quiet).looks_like_trouble(rec));
+  rec.message = "BOOM!";
+  CHECK(TroubleFilter(quiet).looks_like_trouble(rec));
 }
 
 TEST_CASE("an auto signature follows its template when the template generalises", "[detect]") {
