@@ -1,4 +1,5 @@
-// Keeps docs/alerts.md honest: its example alerts must equal what the encoder writes today.
+// Keeps docs/alerts.md honest: its example alerts and batch header must equal what the encoder
+// writes today.
 //
 // Each example in the document is a fenced ```json block right after a marker line
 // "<!-- example: NAME -->". The block is compared with append_alert_json() of the matching
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include "daemon/emit/alert_json.h"
+#include "daemon/emit/batch_reader.h"
+#include "daemon/emit/batch_writer.h"
 #include "tests/emit/sample_alerts.h"
 
 namespace logsift::emit {
@@ -110,6 +113,23 @@ void check_example(const std::string& doc, const std::string& name, const detect
   REQUIRE(p1.parse(block).get(documented) == simdjson::SUCCESS);
   REQUIRE(p2.parse(line).get(encoded) == simdjson::SUCCESS);
   CHECK(difference(documented, encoded, "$") == "");
+}
+
+TEST_CASE("the documented batch header is what the writer writes for the two examples",
+          "[emit]") {
+  BatchOptions options;
+  options.producer_id = "logsift-eu-1";
+  BatchWriter writer(options, 42);
+  std::vector<EncodedBatch> closed;
+  writer.add(testing::incident_example(), 0, closed);
+  writer.add(testing::problem_opened_example(), 0, closed);
+  writer.flush(closed);
+  REQUIRE(closed.size() == 1);
+  const auto decoded = decode_batch(closed[0].bytes);
+  REQUIRE(decoded.has_value());
+  const std::string header = decoded->ndjson.substr(0, decoded->header_bytes);
+  INFO(header);
+  CHECK(read_doc().find("```json\n" + header + "```") != std::string::npos);
 }
 
 TEST_CASE("the documented incident example is what the encoder writes", "[emit]") {

@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -187,6 +188,22 @@ TEST_CASE("files named explicitly, re-sent batches and missing paths", "[emit]")
   const DecodeReport mismatch = decode_paths({dir / batch_file_name(3)}, out);
   REQUIRE(mismatch.errors.size() == 1);
   CHECK(mismatch.errors[0].ends_with("the header says sequence 2 but the file name says 3"));
+}
+
+TEST_CASE("the zstd command-line tool verifies batch files and their checksums", "[emit]") {
+  if (std::system("command -v zstd >/dev/null 2>&1") != 0) {
+    WARN("zstd is not installed; skipping the check against the reference tool");
+    return;
+  }
+  TempDir dir;
+  const std::string good = dir / batch_file_name(1);
+  write_raw(good, make_batch(1, 50).bytes);
+  CHECK(std::system(("zstd -q -t '" + good + "' 2>/dev/null").c_str()) == 0);
+  std::string flipped = make_batch(2, 50).bytes;
+  flipped[flipped.size() - 1] ^= 0x01;  // the last checksum byte
+  const std::string bad = dir / batch_file_name(2);
+  write_raw(bad, flipped);
+  CHECK(std::system(("zstd -q -t '" + bad + "' 2>/dev/null").c_str()) != 0);
 }
 
 TEST_CASE("an empty directory is reported", "[emit]") {
