@@ -70,10 +70,11 @@ class TemplateMiner::Impl {
   TemplateRef add(std::string_view message) {
     ++counters_.messages;
     mask_tokens(message, options_.max_tokens, tokens_);
-    return mine();
+    return mine(true);
   }
 
-  TemplateRef mine() {
+  // Clusters tokens_; with `may_join` false it always starts a new cluster (import).
+  TemplateRef mine(bool may_join) {
     const std::size_t n = tokens_.size();
     hashes_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -85,7 +86,9 @@ class TemplateMiner::Impl {
     std::uint32_t best = kNone;
     std::size_t best_equal = 0;
     std::size_t best_wild = 0;
-    for (std::uint32_t c : leaf) {
+    const std::size_t candidates = may_join ? leaf.size() : 0;
+    for (std::size_t li = 0; li < candidates; ++li) {
+      const std::uint32_t c = leaf[li];
       const Cluster& cl = clusters_[c];
       std::size_t equal = 0;
       std::size_t wild = 0;
@@ -158,9 +161,10 @@ class TemplateMiner::Impl {
 
   void import_templates(const std::vector<TemplateMiner::Saved>& saved) {
     for (const TemplateMiner::Saved& s : saved) {
-      // Mining the template's own tokens recreates the cluster in the leaf it came from.
+      // The template's own tokens recreate the cluster in the leaf it came from; never merged
+      // with another (two live templates may be similar enough to join by now).
       split_template(s.text, tokens_);
-      TemplateRef ref = mine();
+      TemplateRef ref = mine(false);
       Cluster& cl = clusters_[ref.cluster];
       cl.hits = ref.created ? s.hits : cl.hits + s.hits - 1;
     }

@@ -136,3 +136,16 @@ TEST_CASE("mining a real log twice gives the same template ids and few templates
     CHECK(first.current(slots[i]).id == second.add(lines[i]).id);
   }
 }
+
+TEST_CASE("importing keeps templates apart even when they are similar enough to join", "[detect][miner]") {
+  TemplateMiner::Saved a{"job <*> done in <*> ms", 3};
+  TemplateMiner::Saved b{"job <*> done in <*> s", 2};
+  TemplateMiner miner;
+  miner.import_templates({a, b});
+  CHECK(miner.counters().templates == 2);
+  auto saved = miner.export_templates();
+  REQUIRE(saved.size() == 2);
+  CHECK(saved[0].text == a.text);
+  CHECK(saved[0].hits == 3);
+  CHECK(saved[1].text == b.text);
+}
