@@ -4,40 +4,15 @@
 #include <simdjson.h>
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <new>
 #include <string>
 
+#include "daemon/emit/batch_writer.h"
 #include "daemon/emit/ecs_fields.h"
 #include "daemon/emit/json_text.h"
+#include "tests/emit/allocation_counter.h"
 #include "tests/emit/sample_alerts.h"
-
-// Counts heap allocations made by this binary, to check the no-allocation contract.
-namespace {
-std::size_t g_allocations = 0;
-}  // namespace
-
-// Every plain form is replaced so that no allocation pairs with a deallocator of another family.
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  ++g_allocations;
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new(std::size_t size) {
-  if (void* p = operator new(size, std::nothrow)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  return operator new(size, std::nothrow);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace logsift::emit {
 namespace {
@@ -266,11 +241,24 @@ TEST_CASE("appending to a reused buffer allocates nothing once it has grown", "[
   append_alert_json(a, out);
   const std::size_t one_line = out.size();
   out.clear();
-  const std::size_t before = g_allocations;
+  const std::size_t before = testing::allocation_count();
   append_alert_json(a, out);
-  const std::size_t allocations = g_allocations - before;
+  const std::size_t allocations = testing::allocation_count() - before;
   CHECK(out.size() == one_line);
   CHECK(allocations == 0);
+}
+
+TEST_CASE("adding alerts to an open batch allocates nothing", "[emit]") {
+  const detect::Alert a = incident_example();
+  BatchWriter writer(BatchOptions{}, 1);
+  std::vector<EncodedBatch> closed;
+  closed.reserve(4);
+  writer.add(a, 0, closed);
+  const std::size_t before = testing::allocation_count();
+  for (int i = 0; i < 100; ++i) writer.add(a, 0, closed);
+  const std::size_t allocations = testing::allocation_count() - before;
+  CHECK(allocations == 0);
+  CHECK(closed.empty());
 }
 
 }  // namespace
