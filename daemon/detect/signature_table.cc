@@ -7,9 +7,8 @@ namespace logsift::detect {
 SignatureState& SignatureTable::find_or_insert(std::uint64_t id, bool* inserted,
                                                SignatureState* evicted) {
   *inserted = false;
-  auto it = index_.find(id);
-  if (it != index_.end()) {
-    SignatureState& s = slots_[it->second];
+  if (const std::uint32_t found = index_.find(id); found != FlatIndex::kMissing) {
+    SignatureState& s = slots_[found];
     touch(s);
     return s;
   }
@@ -32,7 +31,7 @@ SignatureState& SignatureTable::find_or_insert(std::uint64_t id, bool* inserted,
   SignatureState& s = slots_[slot];
   s.signature_id = id;
   s.live = true;
-  index_.emplace(id, slot);
+  index_.insert(id, slot);
   push_front(slot);
   return s;
 }
@@ -45,22 +44,20 @@ void SignatureTable::touch(SignatureState& s) {
 }
 
 void SignatureTable::erase(std::uint64_t id) {
-  auto it = index_.find(id);
-  if (it == index_.end()) return;
-  const std::uint32_t slot = it->second;
-  index_.erase(it);
+  const std::uint32_t slot = index_.find(id);
+  if (slot == FlatIndex::kMissing) return;
+  index_.erase(id);
   unlink(slot);
   slots_[slot] = SignatureState{};
   free_.push_back(slot);
 }
 
 bool SignatureTable::rekey(std::uint64_t from, std::uint64_t to) {
-  if (index_.count(to)) return false;
-  auto it = index_.find(from);
-  if (it == index_.end()) return false;
-  const std::uint32_t slot = it->second;
-  index_.erase(it);
-  index_.emplace(to, slot);
+  if (index_.find(to) != FlatIndex::kMissing) return false;
+  const std::uint32_t slot = index_.find(from);
+  if (slot == FlatIndex::kMissing) return false;
+  index_.erase(from);
+  index_.insert(to, slot);
   slots_[slot].signature_id = to;
   return true;
 }

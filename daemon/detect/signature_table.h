@@ -4,18 +4,18 @@
 // A SignatureState owns copies of everything it needs from the rule (rule sets are swapped on
 // reload; no rules::Rule pointer is kept) and of the latest occurrence (for alerts emitted later
 // by advance()). The table is a hash map from signature id to a slot in a vector, with an
-// intrusive recency list through the slots; lookups, touches and evictions are O(1).
+// intrusive recency list through the slots (FlatIndex: open addressing); lookups, touches and evictions are O(1).
 // Not thread-safe: owned by one Detector.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "daemon/detect/alert.h"
+#include "daemon/detect/flat_index.h"
 #include "daemon/detect/recurrence_window.h"
 #include "rules/rule.h"
 
@@ -90,8 +90,8 @@ class SignatureTable {
   explicit SignatureTable(std::size_t capacity) : capacity_(capacity ? capacity : 1) {}
 
   SignatureState* find(std::uint64_t id) {
-    auto it = index_.find(id);
-    return it == index_.end() ? nullptr : &slots_[it->second];
+    const std::uint32_t slot = index_.find(id);
+    return slot == FlatIndex::kMissing ? nullptr : &slots_[slot];
   }
 
   // Finds the state of `id`, or makes a fresh one, evicting the least recently seen signature if
@@ -124,7 +124,7 @@ class SignatureTable {
   std::size_t capacity_;
   std::vector<SignatureState> slots_;
   std::vector<std::uint32_t> free_;
-  std::unordered_map<std::uint64_t, std::uint32_t> index_;
+  FlatIndex index_;
   std::uint32_t head_ = kNoSlot;  // most recently seen
   std::uint32_t tail_ = kNoSlot;  // least recently seen
 };
