@@ -4,7 +4,8 @@
 // the defaults of a config file that omits the key; the embedded default configuration
 // (default_config_yaml(), what `logsiftd` runs with no --config) is one YAML document parsed by
 // the same code, so there is one source of truth for how text becomes a config. Durations are
-// held in milliseconds (`_ms`), sizes in bytes (`_bytes`).
+// held in milliseconds (`_ms`), sizes in bytes (`_bytes`). Relative paths are kept as written
+// and so resolve against the daemon's working directory (systemd starts it in /).
 //
 // Ownership: plain values, copyable. Thread-safety: none needed (immutable after load); the app
 // loads a config and hands copies or const references to the modules.

@@ -312,6 +312,14 @@ TEST_CASE("validate checks a config built in code", "[config]") {
   CHECK(contains(problems[3], "emit.retention_bytes"));
 }
 
+TEST_CASE("an empty file parses to the defaults but does not validate", "[config]") {
+  auto parsed = parse_config("", "empty.yaml");
+  REQUIRE(parsed.has_value());
+  CHECK(*parsed == DaemonConfig{});
+  CHECK(only_error("# nothing but a comment\n") ==
+        "test.yaml: listeners: at least one listener is required");
+}
+
 TEST_CASE("several YAML documents in one file are rejected", "[config]") {
   CHECK(contains(only_error(std::string(kMinimal) + "---\nlog: {level: info}\n"),
                  "expected one YAML document, found 2"));
