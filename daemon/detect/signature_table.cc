@@ -27,6 +27,7 @@ SignatureState& SignatureTable::find_or_insert(std::uint64_t id, bool* inserted,
     // Growing the vector moves states; callers hold no state reference across inserts.
     slot = static_cast<std::uint32_t>(slots_.size());
     slots_.emplace_back();
+    links_.emplace_back();
   }
   SignatureState& s = slots_[slot];
   s.signature_id = id;
@@ -64,23 +65,24 @@ bool SignatureTable::rekey(std::uint64_t from, std::uint64_t to) {
 
 void SignatureTable::clear() {
   slots_.clear();
+  links_.clear();
   free_.clear();
   index_.clear();
   head_ = tail_ = kNoSlot;
 }
 
 void SignatureTable::unlink(std::uint32_t slot) {
-  SignatureState& s = slots_[slot];
-  if (s.prev != kNoSlot) slots_[s.prev].next = s.next; else head_ = s.next;
-  if (s.next != kNoSlot) slots_[s.next].prev = s.prev; else tail_ = s.prev;
-  s.prev = s.next = kNoSlot;
+  Link& l = links_[slot];
+  if (l.prev != kNoSlot) links_[l.prev].next = l.next; else head_ = l.next;
+  if (l.next != kNoSlot) links_[l.next].prev = l.prev; else tail_ = l.prev;
+  l.prev = l.next = kNoSlot;
 }
 
 void SignatureTable::push_front(std::uint32_t slot) {
-  SignatureState& s = slots_[slot];
-  s.prev = kNoSlot;
-  s.next = head_;
-  if (head_ != kNoSlot) slots_[head_].prev = slot;
+  Link& l = links_[slot];
+  l.prev = kNoSlot;
+  l.next = head_;
+  if (head_ != kNoSlot) links_[head_].prev = slot;
   head_ = slot;
   if (tail_ == kNoSlot) tail_ = slot;
 }

@@ -77,9 +77,6 @@ struct SignatureState {
   // The one valid deadline entry of this signature in the detector's heap (kNever when none).
   std::int64_t scheduled_at_us = kNever;
 
-  // Recency list (slots of the table); kNoSlot at the ends.
-  std::uint32_t prev = 0xffffffffu;
-  std::uint32_t next = 0xffffffffu;
   bool live = false;
 };
 
@@ -107,7 +104,8 @@ class SignatureTable {
   // Least recently seen live state, or null.
   SignatureState* oldest() { return tail_ == kNoSlot ? nullptr : &slots_[tail_]; }
   SignatureState* newer(const SignatureState& s) {
-    return s.prev == kNoSlot ? nullptr : &slots_[s.prev];
+    const std::uint32_t prev = links_[slot_of(s)].prev;
+    return prev == kNoSlot ? nullptr : &slots_[prev];
   }
 
   std::size_t size() const { return index_.size(); }
@@ -122,7 +120,14 @@ class SignatureTable {
   void push_front(std::uint32_t slot);
 
   std::size_t capacity_;
+  // The recency list lives apart from the (large) states so that relinking touches small,
+  // dense memory: links_[slot] belongs to slots_[slot].
+  struct Link {
+    std::uint32_t prev = kNoSlot;  // more recently seen
+    std::uint32_t next = kNoSlot;  // less recently seen
+  };
   std::vector<SignatureState> slots_;
+  std::vector<Link> links_;
   std::vector<std::uint32_t> free_;
   FlatIndex index_;
   std::uint32_t head_ = kNoSlot;  // most recently seen

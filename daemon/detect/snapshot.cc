@@ -310,10 +310,7 @@ Result Detector::restore_snapshot(const std::string& path) {
     }
     bool inserted = false;
     SignatureState& s = fresh.insert(loaded.signature_id, &inserted);
-    const std::uint32_t prev = s.prev, next = s.next;
     s = std::move(loaded);
-    s.prev = prev;
-    s.next = next;
     s.live = true;
     s.scheduled_at_us = kNever;
   }
