@@ -100,6 +100,16 @@ void push_subtoken(std::string_view part, MaskedTokens& out) {
   out.push(part, false);
 }
 
+bool is_dotted_name(std::string_view token) {
+  std::string_view t = trim_punct(token);
+  int dots = 0;
+  for (char c : t) {
+    if (c == '.') ++dots;
+    else if (!is_alpha(c) && !is_digit(c) && c != '_' && c != '-' && c != '$') return false;
+  }
+  return dots >= 3;
+}
+
 }  // namespace
 
 void mask_tokens(std::string_view message, std::size_t max_tokens, MaskedTokens& out) {
@@ -117,8 +127,9 @@ void mask_tokens(std::string_view message, std::size_t max_tokens, MaskedTokens&
       if (!out.last_is_wildcard()) out.push(kWildcard, true);
       break;
     }
-    // A path or URL stays whole even when it holds separators.
-    if (is_path_or_url(trim_punct(token))) {
+    // A path or URL stays whole even when it holds separators, and so is a dotted name (three
+    // dots or more: a host, bundle or package name, "com.apple.cache.daily:").
+    if (is_path_or_url(trim_punct(token)) || is_dotted_name(token)) {
       if (!out.last_is_wildcard()) out.push(kWildcard, true);
       continue;
     }

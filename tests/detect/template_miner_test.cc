@@ -23,6 +23,8 @@ TEST_CASE("masking replaces numbers, addresses, hex, uuids and paths", "[detect]
   CHECK(mask_message("uid=0 euid=0 tty=ssh user=root") == "uid= <*> euid= <*> tty= ssh user= root");
   CHECK(mask_message("on Sun Dec 04 04:47:44 2005 it failed") == "on <*> it failed");
   CHECK(mask_message("deadbeefcafe seen") == "<*> seen");
+  CHECK(mask_message("com.apple.cache.daily: job ran") == "<*> job ran");
+  CHECK(mask_message("NameSystem.addStoredBlock: done") == "NameSystem.addStoredBlock: done");
   CHECK(mask_message("  spaced\tout  ") == "spaced out");
 }
 
