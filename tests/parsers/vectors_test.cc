@@ -74,7 +74,8 @@ void check_pri(simdjson::dom::element v, std::string_view input) {
   if (bool(v["valid"])) {
     CHECK_FALSE(pri.malformed);
     CHECK(pri.value == int64_t(expected["pri"]));
-    const Record record = parse_rfc3164(std::string(input) + "Oct 11 22:14:15 host app: x", {});
+    const std::string line = std::string(input) + "Oct 11 22:14:15 host app: x";
+    const Record record = parse_rfc3164(line, {});
     CHECK(record.facility == int64_t(expected["facility"]));
     CHECK(record.severity == int64_t(expected["severity"]));
   } else {
@@ -100,7 +101,8 @@ void check_timestamp(simdjson::dom::element v, std::string_view input) {
   } else {
     CHECK(time.error != TimeError::kNone);
     // Invalid as RFC 5424 but still readable: the parser keeps a time and marks the record.
-    const Record record = parse_rfc5424(std::string("<13>1 ") + std::string(input) + " h a - - -");
+    const std::string line = "<13>1 " + std::string(input) + " h a - - -";
+    const Record record = parse_rfc5424(line);
     CHECK(record.quality == Quality::kRecovered);
     CHECK(record.issue == ParseIssue::kBadTimestamp);
   }
@@ -116,7 +118,8 @@ void check_fragment(simdjson::dom::element v, std::string_view input) {
 void check_structured_data(simdjson::dom::element v, std::string_view input) {
   const auto expected = v["expected"];
   const bool valid = bool(v["valid"]);
-  const Record record = parse_rfc5424(std::string(kSdPrefix) + std::string(input));
+  const std::string line = std::string(kSdPrefix) + std::string(input);  // outlives `record`
+  const Record record = parse_rfc5424(line);
   std::string_view remainder;
   if (valid) {
     CHECK(scan_sd_element(input) > 0);
