@@ -138,7 +138,7 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
     PeerDelta delta;
     std::uint64_t framing_errors = 0;
     Frame frame;
-    while (!pending_.empty() || framer_.mid_frame()) {
+    while (!pending_.empty()) {
       if (!ensure_room()) break;
       FrameEvent event = framer_.next(pending_, frame);
       if (event == FrameEvent::kNeedMore) break;

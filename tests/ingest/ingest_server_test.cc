@@ -65,6 +65,28 @@ TEST_CASE("ingest counts UDP datagrams dropped for a full queue and loses none i
   CHECK(got.at(0).text == "<13>datagram 0");
 }
 
+TEST_CASE("ingest counts the datagrams the kernel dropped for a full socket buffer", "[ingest][udp]") {
+  ListenerConfig config = listener(Protocol::kUdp);
+  config.receive_buffer_bytes = 4096;  // the kernel doubles it; still only a few datagrams fit
+  Harness h({config}, 64, BatchLimits{}, ServerOptions{}, /*start=*/false);
+  const std::uint16_t port = h.server->bound_port(0);
+  constexpr int kBurst = 200;
+  const std::string filler(200, 'x');
+  for (int i = 0; i < kBurst; ++i) udp_send("127.0.0.1", port, "<13>burst " + filler);
+  h.server->start();
+  // The kernel reports its drop count on datagrams queued after the drops: send one more.
+  REQUIRE(eventually([&] { return h.server->stats().listeners[0].messages > 0; }));
+  udp_send("127.0.0.1", port, "<13>probe");
+  REQUIRE(eventually([&] {
+    auto s = h.server->stats().listeners[0];
+    return s.messages + s.dropped_kernel_overflow == kBurst + 1;
+  }));
+  auto stats = h.server->stats().listeners[0];
+  CHECK(stats.dropped_kernel_overflow > 0);
+  CHECK(stats.dropped_queue_full == 0);
+  CHECK(h.collect(stats.messages).back().text == "<13>probe");
+}
+
 TEST_CASE("ingest frames a TCP stream that mixes octet counting and newlines", "[ingest][tcp]") {
   Harness h({listener(Protocol::kTcp), listener(Protocol::kTcp, "::1")});
   for (std::size_t index : {0u, 1u}) {

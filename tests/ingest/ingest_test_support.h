@@ -48,13 +48,13 @@ struct Received {
 
 struct Harness {
   explicit Harness(std::vector<ListenerConfig> configs, std::size_t queue_batches = 64,
-                   BatchLimits limits = BatchLimits{}, ServerOptions options = {})
+                   BatchLimits limits = BatchLimits{}, ServerOptions options = {}, bool start = true)
       : queue(queue_batches), pool(limits) {
     options.flush_age_ms = options.flush_age_ms ? options.flush_age_ms : 10;
     auto created = IngestServer::create(std::move(configs), queue, pool, options);
     if (!created) FAIL("create: " << created.error().message);
     server = std::move(created.value());
-    server->start();
+    if (start) server->start();
   }
   ~Harness() {
     // Keep popping while the server stops so its final flush never waits on us.
