@@ -74,13 +74,16 @@ HeaderTime read_time(std::string_view line, std::size_t pos, const Rfc3164Option
   return out;
 }
 
-// Cisco "123: " sequence number at line[pos], only when a timestamp or "%" mnemonic follows.
+// Cisco "123: " sequence number at line[pos], only when a timestamp ("*Mar", ".Mar", "Mar") or a
+// "%" mnemonic follows: "<13>42: answer" keeps its text.
 std::size_t skip_sequence_number(std::string_view line, std::size_t pos) {
   std::size_t p = pos;
   while (p < line.size() && p - pos < 10 && is_digit(line[p])) ++p;
   if (p == pos || p + 2 >= line.size() || line[p] != ':' || line[p + 1] != ' ') return pos;
   const char next = line[p + 2];
-  if (next == '*' || next == '.' || next == '%' || is_alpha(next)) return p + 2;
+  if (next == '*' || next == '.' || next == '%' || month_from_abbrev(line.substr(p + 2, 3)) != 0) {
+    return p + 2;
+  }
   return pos;
 }
 

@@ -170,6 +170,18 @@ TEST_CASE("rfc3164 reads Cisco mnemonics after a hostname, and takes SEV without
   CHECK(c.message == "System restarted");
 }
 
+TEST_CASE("rfc3164 reads Cisco lines without timestamps, and leaves other numbers alone",
+          "[parsers][rfc3164]") {
+  const Record a = parse_rfc3164("<187>2034: %LINK-3-UPDOWN: Interface Gi0/2, changed state to down",
+                                 {});
+  CHECK(a.issue == ParseIssue::kNoTimestamp);
+  CHECK(a.msgid == "%LINK-3-UPDOWN");
+  CHECK(a.message == "Interface Gi0/2, changed state to down");
+  const Record b = parse_rfc3164("<13>42: answer", {});
+  CHECK(b.app == "42");
+  CHECK(b.message == "answer");
+}
+
 TEST_CASE("rfc3164 removes the uptime stamp from kernel lines", "[parsers][rfc3164]") {
   const Record r = parse_rfc3164(
       "<6>Mar  9 07:12:44 host kernel: [   12.345678] usb 1-1: new high-speed USB device",
