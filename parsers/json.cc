@@ -128,8 +128,12 @@ class FieldMatcher {
       const std::size_t path_length = prefix.size() + key.size();
       for (const PathEntry& entry : entries_) {
         const std::string_view path = entry.path;
-        if (path.size() < path_length || !path.starts_with(prefix) ||
-            path.compare(prefix.size(), key.size(), key) != 0) {
+        // Cheap rejections first (length, the byte after the key, first byte): most keys match
+        // no path, and this loop runs for every key of every line.
+        if (path.size() < path_length ||
+            (path.size() > path_length && path[path_length] != '.') ||
+            (!key.empty() && path[prefix.size()] != key[0]) ||
+            path.compare(prefix.size(), key.size(), key) != 0 || !path.starts_with(prefix)) {
           continue;
         }
         if (path.size() == path_length) {

@@ -43,7 +43,8 @@ struct JsonFieldMap {
                                   "appname"};
   std::vector<std::string> procid = {"pid", "process.pid", "_PID"};
   // Further paths a rule set wants; their values land in Record::extra[i], in this order. At most
-  // kMaxExtraFields are used.
+  // kMaxExtraFields are used. Record::extra_count is the number of configured paths; the entry of
+  // a path absent from the line is empty.
   std::vector<std::string> extra;
   // Seconds east of UTC for time strings without an offset.
   std::int32_t default_utc_offset_s = 0;
