@@ -12,10 +12,12 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_upper_or_digit(char c) { return (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_'; }
 
-// HOSTNAME tokens are short: a plain loop beats a memchr call here.
-std::size_t find_space(std::string_view line, std::size_t pos) {
+// The end of the HOSTNAME candidate at line[pos]: the next SP, or kNpos when the token holds a
+// "[" (then it is a "tag[pid]:") or runs to the end. Tokens are short: a plain loop beats memchr.
+std::size_t find_host_end(std::string_view line, std::size_t pos) {
   for (; pos < line.size(); ++pos) {
     if (line[pos] == ' ') return pos;
+    if (line[pos] == '[') return kNpos;
   }
   return kNpos;
 }
@@ -194,18 +196,15 @@ Record parse_rfc3164(std::string_view line, const Rfc3164Options& options) {
   }
 
   if (time.found && !time.cisco_colon) {
-    const std::size_t sp = find_space(line, pos);
+    const std::size_t sp = find_host_end(line, pos);
     if (sp != kNpos && sp > pos && line[sp - 1] != ':' && line[pos] != '%') {
-      const std::string_view token = line.substr(pos, sp - pos);
-      if (token.find('[') == kNpos) {
-        record.host = token;
-        pos = sp + 1;
-        // Cisco with a hostname in front: "router1 123: *Mar  1 18:46:11.123: %LINK-...".
-        const std::size_t after_seq = skip_sequence_number(line, pos);
-        if (after_seq != pos) {
-          const HeaderTime device_time = read_time(line, after_seq, options);
-          if (device_time.found) pos = device_time.end;
-        }
+      record.host = line.substr(pos, sp - pos);
+      pos = sp + 1;
+      // Cisco with a hostname in front: "router1 123: *Mar  1 18:46:11.123: %LINK-...".
+      const std::size_t after_seq = skip_sequence_number(line, pos);
+      if (after_seq != pos) {
+        const HeaderTime device_time = read_time(line, after_seq, options);
+        if (device_time.found) pos = device_time.end;
       }
     }
   }
