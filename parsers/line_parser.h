@@ -30,7 +30,8 @@ struct ParseOptions {
   // UTC microseconds that year-less RFC 3164 timestamps are placed near (usually "now" of the
   // batch). kNoTime: such timestamps yield time_us = kNoTime. Can be changed per batch.
   std::int64_t reference_time_us = kNoTime;
-  // Seconds east of UTC assumed for timestamps that carry no zone (RFC 3164, offset-less JSON).
+  // Seconds east of UTC assumed for timestamps that carry no zone (RFC 3164, offset-less RFC 3339
+  // in JSON or RFC 5424). Overrides json_fields.default_utc_offset_s.
   std::int32_t default_utc_offset_s = 0;
   JsonFieldMap json_fields;
   ExpectedFormat expected_format = ExpectedFormat::kAuto;

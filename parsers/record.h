@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -45,8 +46,11 @@ enum class ParseIssue : std::uint8_t {
   kJsonSyntax,          // JSON broken or truncated
   kJsonNotObject,       // valid JSON, but not an object
   kJsonNoMessage,       // JSON object without any of the configured message fields
-  kUnrecognised,        // no structure recognised at all
+  kUnrecognised,        // no structure recognised at all; stays the last value
 };
+
+// Number of ParseIssue values, for arrays of counters indexed by issue.
+inline constexpr std::size_t kParseIssueCount = static_cast<std::size_t>(ParseIssue::kUnrecognised) + 1;
 
 inline constexpr std::string_view parse_issue_name(ParseIssue issue) {
   switch (issue) {

@@ -75,4 +75,8 @@ TEST_CASE("parse issues have stable metric labels", "[parsers][line]") {
   CHECK(parse_issue_name(ParseIssue::kNone) == "none");
   CHECK(parse_issue_name(ParseIssue::kBadStructuredData) == "bad_structured_data");
   CHECK(parse_issue_name(ParseIssue::kJsonSyntax) == "json_syntax");
+  for (std::size_t i = 0; i < kParseIssueCount; ++i) {
+    CHECK(parse_issue_name(static_cast<ParseIssue>(i)) != "unknown");
+  }
+  CHECK(parse_issue_name(static_cast<ParseIssue>(kParseIssueCount)) == "unknown");
 }
