@@ -2,6 +2,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -26,17 +27,22 @@ void ServerShared::wait_for_space(std::function<void()> resume) {
 }
 
 void ServerShared::on_space() {
-  std::vector<std::function<void()>> to_resume;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping) return;  // stop() flushes what is left; the event loop may be gone
-    // Batches of connections that closed while the queue was full go first, in order.
-    while (!leftovers_.empty() && queue.try_push(leftovers_.front()) == QueueStatus::kOk) {
-      leftovers_.erase(leftovers_.begin());
-    }
-    to_resume.swap(waiting_);
+  // Under the lock so that stop(), once it has set `stopping` and taken the lock itself, knows no
+  // resume is being posted into an event loop it is about to tear down. Resumes only post.
+  std::lock_guard lock(mutex_);
+  if (stopping) return;  // stop() flushes what is left
+  // Batches of connections that closed while the queue was full go first, in order.
+  while (!leftovers_.empty() && queue.try_push(leftovers_.front()) == QueueStatus::kOk) {
+    leftovers_.erase(leftovers_.begin());
   }
+  std::vector<std::function<void()>> to_resume;
+  to_resume.swap(waiting_);
   for (auto& resume : to_resume) resume();
+}
+
+void ServerShared::begin_stop() {
+  stopping = true;
+  std::lock_guard lock(mutex_);  // waits out an on_space() in progress
 }
 
 void ServerShared::flush_at_close(std::unique_ptr<RawBatch> batch) {
@@ -179,7 +185,7 @@ void IngestServer::start() {
 void IngestServer::stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
-  impl_->shared->stopping = true;
+  impl_->shared->begin_stop();
   for (auto& listener : impl_->listeners) listener->close();
   if (impl_->started) {
     // Connections close on their own strands, flushing their batches; wait (bounded) for that.
@@ -198,9 +204,11 @@ void IngestServer::stop() {
     for (auto& thread : impl_->threads) thread.join();
     impl_->threads.clear();
   }
-  auto timeout = std::chrono::milliseconds(impl_->options.stop_drain_timeout_ms);
+  // One deadline for all leftovers, so stop() takes at most about stop_drain_timeout_ms here.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(impl_->options.stop_drain_timeout_ms);
   for (auto& batch : impl_->shared->take_leftovers()) {
-    if (impl_->queue.push(batch, timeout) == QueueStatus::kOk) continue;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (impl_->queue.push(batch, std::max(left, std::chrono::milliseconds(0))) == QueueStatus::kOk) continue;
     for (const RawMessage& m : batch->messages()) {
       ListenerCounters& c = impl_->counters.listener(m.listener_index);
       c.add(c.dropped_shutdown);

@@ -43,6 +43,7 @@ struct ServerShared {
   // that popped). Follow the BatchQueue contract: register, retry try_push, then wait.
   void wait_for_space(std::function<void()> resume);
   void on_space();  // the queue's space callback
+  void begin_stop();  // sets `stopping`; returns once no on_space() is running
 
   // Pushes `batch` or, when the queue refuses it, keeps it for stop() to push with a timeout.
   void flush_at_close(std::unique_ptr<RawBatch> batch);
