@@ -256,3 +256,66 @@ TEST_CASE("ingest stops reading a TCP sender while the queue is full and loses n
   CHECK(in_order);
   CHECK(h.server->stats().listeners[0].messages == static_cast<std::uint64_t>(kMessages));
 }
+
+TEST_CASE("ingest truncates an oversize TCP line, stamps the injected clock and counts per peer",
+          "[ingest][tcp]") {
+  ListenerConfig config = listener(Protocol::kTcp);
+  config.max_message_bytes = 8;
+  ServerOptions options;
+  options.clock = [] { return std::int64_t{1700000000123456}; };
+  Harness h({config}, 64, BatchLimits{}, options);
+  Socket s = tcp_connect("127.0.0.1", h.server->bound_port(0));
+  send_all(s, "<13>0123456789\n<13>ok\n");
+  auto got = h.collect(2);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].text == "<13>0123");
+  CHECK(got[0].flags == kMessageTruncated);
+  CHECK(got[1].flags == 0);
+  CHECK(got[0].arrival_us == 1700000000123456);
+  IngestStats stats = h.server->stats();
+  CHECK(stats.listeners[0].truncated == 1);
+  CHECK(stats.listeners[0].bytes == 14);
+  REQUIRE(stats.peers.size() == 1);
+  CHECK(stats.peers[0].address == "127.0.0.1");
+  CHECK(stats.peers[0].messages == 2);
+  CHECK(stats.peers[0].truncated == 1);
+  h.server->counters().add_parse_failures(0, got[1].peer, 3);
+  CHECK(h.server->stats().listeners[0].parse_failures == 3);
+  CHECK(h.server->stats().peers[0].parse_failures == 3);
+}
+
+TEST_CASE("ingest stop pushes partially filled batches of open connections and UDP", "[ingest]") {
+  ServerOptions options;
+  options.flush_age_ms = 600000;  // nothing would leave by age during this test
+  Harness h({listener(Protocol::kTcp), listener(Protocol::kUdp)}, 64, BatchLimits{}, options);
+  Socket s = tcp_connect("127.0.0.1", h.server->bound_port(0));
+  send_all(s, "<13>tcp one\n<13>tcp two\n");
+  udp_send("127.0.0.1", h.server->bound_port(1), "<13>udp one");
+  REQUIRE(eventually([&] {
+    auto stats = h.server->stats();
+    return stats.listeners[0].messages == 2 && stats.listeners[1].messages == 1;
+  }));
+  CHECK(h.queue.depth() == 0);
+  auto got = h.stop_and_collect();
+  CHECK(got.size() == 3);
+  CHECK(h.server->stats().listeners[0].dropped_shutdown == 0);
+  CHECK(closed_by_server(s));
+}
+
+TEST_CASE("ingest evicts the least recently seen peer beyond max_peers", "[ingest]") {
+  IngestCounters counters(1, 2);
+  PeerAddress a, b, c;
+  a.bytes[0] = 1;
+  b.bytes[0] = 2;
+  c.bytes[0] = 3;
+  counters.add_peer(a, PeerDelta{1, 10, 0, 0, 0});
+  counters.add_peer(b, PeerDelta{1, 10, 0, 0, 0});
+  counters.add_peer(a, PeerDelta{1, 10, 0, 0, 0});
+  counters.add_peer(c, PeerDelta{1, 10, 0, 0, 0});  // b is the least recently seen
+  IngestStats stats = counters.snapshot();
+  REQUIRE(stats.peers.size() == 2);
+  CHECK(stats.peers[0].address == "3.0.0.0");
+  CHECK(stats.peers[1].address == "1.0.0.0");
+  CHECK(stats.peers[1].messages == 2);
+  CHECK(stats.peers_evicted == 1);
+}

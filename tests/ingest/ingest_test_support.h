@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
@@ -44,6 +45,7 @@ struct Received {
   std::uint8_t flags = 0;
   std::uint16_t listener_index = 0;
   PeerAddress peer;
+  std::int64_t arrival_us = 0;
 };
 
 struct Harness {
@@ -74,10 +76,23 @@ struct Harness {
       std::unique_ptr<RawBatch> batch;
       if (queue.pop(batch, std::chrono::milliseconds(20)) != QueueStatus::kOk) continue;
       for (const RawMessage& m : batch->messages()) {
-        received.push_back(Received{std::string(batch->view(m)), m.flags, m.listener_index, m.peer});
+        received.push_back(Received{std::string(batch->view(m)), m.flags, m.listener_index, m.peer, m.arrival_us});
       }
       pool.release(std::move(batch));
     }
+    return received;
+  }
+
+  // Stops the server while popping, as the daemon does on SIGTERM; returns everything received.
+  std::vector<Received> stop_and_collect() {
+    std::atomic<bool> stopped{false};
+    std::thread stopper([&] {
+      server->stop();
+      stopped = true;
+    });
+    while (!stopped) collect(received.size() + 1, 20);
+    stopper.join();
+    collect(received.size() + 1, 20);  // whatever stop() pushed last
     return received;
   }
 
