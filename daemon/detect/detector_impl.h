@@ -33,6 +33,8 @@ class Detector::Impl {
   void after_occurrence(SignatureState& s, const rules::Rule* rule, std::int64_t now_us,
                         bool incident_alerts, std::vector<Alert>& out);
   void process_due(SignatureState& s, std::int64_t now_us, std::vector<Alert>& out);
+  // The open problem's quiet period ended before `now_us` (its resolution is owed).
+  bool resolution_due(const SignatureState& s, std::int64_t now_us) const;
   std::int64_t next_deadline_us(const SignatureState& s) const;
   void schedule(SignatureState& s);
   SignatureState& insert(std::uint64_t signature_id, bool* inserted);

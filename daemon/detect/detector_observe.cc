@@ -32,6 +32,10 @@ void Detector::Impl::observe_one(const Incident& incident, std::int64_t now_us,
       s.signature_values.emplace_back(name, std::string(group_value(incident, name)));
     }
   }
+  // Work that fell due before this occurrence happens first: a signature that returns after its
+  // quiet period resolves and then reopens, whether or not advance() ran in between (replay
+  // advances only every so many lines).
+  if (!inserted && resolution_due(s, now_us)) process_due(s, now_us, out);
   record_occurrence(s, *incident.record, incident.fields, now_us);
   after_occurrence(s, incident.rule, now_us, options_.incident_alerts, out);
 }
@@ -68,9 +72,15 @@ void Detector::Impl::observe_unmatched(const parsers::Record& record, std::int64
     copy_rule(s, synthetic);
     s.template_id = ref.id;
     s.template_text.assign(ref.text);
+  } else if (resolution_due(s, now_us)) {
+    process_due(s, now_us, out);  // as in observe_one
   }
   record_occurrence(s, record, {}, now_us);
   after_occurrence(s, nullptr, now_us, options_.auto_incident_alerts, out);
+}
+
+bool Detector::Impl::resolution_due(const SignatureState& s, std::int64_t now_us) const {
+  return s.problem == ProblemState::kOpen && s.last_seen_us + s.resolve_after_ms * 1000 <= now_us;
 }
 
 DetectCounters Detector::Impl::counters() const {

@@ -183,6 +183,24 @@ TEST_CASE("a signature that comes back after resolving reopens the problem and e
   CHECK(d.counters().problems_opened == 1);
 }
 
+TEST_CASE("a signature that returns after its quiet period reopens even when advance() never ran", "[detect]") {
+  Detector d(test_options());
+  auto rule = make_rule();
+  std::vector<Alert> out;
+  for (int i = 0; i < 3; ++i) feed(d, rule, "edge3", kT0 + i * kMinute, out);
+  REQUIRE(of_action(out, AlertAction::kProblemOpened).size() == 1);
+  out.clear();
+  // No advance() between: the occurrence itself must first resolve, then reopen.
+  feed(d, rule, "edge3", kT0 + 2 * kMinute + 31 * kMinute, out);
+  auto resolved = of_action(out, AlertAction::kProblemResolved);
+  auto reopened = of_action(out, AlertAction::kProblemReopened);
+  REQUIRE(resolved.size() == 1);
+  REQUIRE(reopened.size() == 1);
+  CHECK(resolved[0].time_us == kT0 + 2 * kMinute + 30 * kMinute);  // at last_seen + resolve_after
+  CHECK(d.counters().problems_resolved == 1);
+  CHECK(d.counters().problems_reopened == 1);
+}
+
 TEST_CASE("escalation_step 2 escalates on every second reopening", "[detect]") {
   auto options = test_options();
   options.escalation_step = 2;
