@@ -2,7 +2,8 @@
 // BSD "Mmm dd hh:mm:ss" form with year inference, and civil-date arithmetic.
 //
 // Pure functions over caller-owned text; no clock is ever read (the reference time for year
-// inference is passed in). Thread-safe.
+// inference is passed in). Thread-safe: year inference keeps a small per-thread cache of the years
+// around the last reference time.
 #pragma once
 
 #include <cstddef>
