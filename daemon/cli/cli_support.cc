@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "rules/loader.h"
+#include "rules/rule_set_build.h"
 
 namespace logsift::cli {
 
@@ -58,20 +58,10 @@ bool Args::flag(const std::string& name) const {
 
 std::shared_ptr<const rules::RuleSet> load_rule_set(const std::vector<std::string>& paths,
                                                     const std::string& cache_dir, std::ostream& err) {
-  auto loaded = rules::load_rule_paths(paths);
-  for (const auto& e : loaded.errors) err << e.to_string() << "\n";
-  if (!loaded.ok()) return nullptr;
-  if (loaded.rules.empty()) {
-    err << "no rules found in the given paths\n";
-    return nullptr;
-  }
-  auto compiled = rules::RuleSet::compile(std::move(loaded.rules), rules::CompileOptions{cache_dir});
-  if (!compiled) {
-    for (const auto& e : compiled.error()) err << e.to_string() << "\n";
-    return nullptr;
-  }
-  for (const auto& e : compiled.value()->stats().cache_errors) err << "warning: rule cache: " << e << "\n";
-  return std::move(compiled).value();
+  auto build = rules::build_rule_set(paths, rules::CompileOptions{cache_dir}, false);
+  for (const auto& e : build.errors) err << e.to_string() << "\n";
+  for (const auto& w : build.warnings) err << "warning: rule cache: " << w << "\n";
+  return build.rule_set;
 }
 
 std::optional<parsers::ExpectedFormat> parse_format_name(const std::string& name) {

@@ -1,0 +1,125 @@
+// End to end through the `logsift` binary: a generated log with known recurring incidents is
+// replayed on event time, and the decoded alert batches must tell the known story.
+#include <catch2/catch.hpp>
+#include <simdjson.h>
+
+#include <map>
+
+#include "cli_test_support.h"
+
+using namespace logsift::cli::testing;
+
+namespace {
+
+const char* kRules = R"(ruleset: test.ssh
+rules:
+  - id: ssh.fail
+    name: Failed password
+    when: { app: sshd }
+    match: 'Failed password for (?<user_name>\S+) from (?<source_ip>\S+)'
+    group_by: [source_ip]
+    problem: { count: 5, within: 10m, resolve_after: 1h }
+)";
+
+std::string syslog_line(int minute_of_day, const std::string& host, const std::string& ip) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "Mar  9 %02d:%02d:%02d %s sshd[%d]: Failed password for root from %s port 22 ssh2",
+                minute_of_day / 60, minute_of_day % 60, 7, host.c_str(), 1000 + minute_of_day, ip.c_str());
+  return buf;
+}
+
+// What one signature's alerts said, in order.
+std::map<std::string, std::vector<std::string>> actions_by_source(const std::string& ndjson) {
+  std::map<std::string, std::vector<std::string>> actions;
+  simdjson::dom::parser parser;
+  std::istringstream in(ndjson);
+  for (std::string line; std::getline(in, line);) {
+    auto alert = parser.parse(line);
+    std::string ip = std::string(std::string_view(alert["source"]["ip"]));
+    actions[ip].emplace_back(std::string_view(alert["event"]["action"]));
+  }
+  return actions;
+}
+
+}  // namespace
+
+TEST_CASE("replay turns known recurring incidents into the known problems, the same every time", "[cli][replay]") {
+  auto dir = scratch_dir("replay");
+  write_file(dir / "rules.yaml", kRules);
+  // 203.0.113.7 fails 6 times in 6 minutes (a problem), is quiet for 2 hours (resolves) and comes
+  // back 5 times (reopens). 198.51.100.9 fails twice: incidents, never a problem.
+  std::string log;
+  for (int i = 0; i < 6; ++i) log += syslog_line(60 + i, "edge1", "203.0.113.7") + "\n";
+  log += syslog_line(61, "edge2", "198.51.100.9") + "\n";
+  log += syslog_line(63, "edge2", "198.51.100.9") + "\n";
+  log += "Mar  9 02:30:00 edge1 cron[1]: (root) CMD (true)\n";  // unrelated, unmatched
+  for (int i = 0; i < 5; ++i) log += syslog_line(240 + i, "edge1", "203.0.113.7") + "\n";
+  write_file(dir / "auth.log", log);
+
+  const std::string replay = "replay --rules " + (dir / "rules.yaml").string() + " --out ";
+  auto first = run_logsift(replay + (dir / "out1").string() + " " + (dir / "auth.log").string(), dir);
+  INFO(first.err);
+  REQUIRE(first.status == 0);
+  auto decoded = run_logsift("decode " + (dir / "out1").string(), dir);
+  INFO(decoded.err);
+  REQUIRE(decoded.status == 0);
+
+  auto actions = actions_by_source(decoded.out);
+  // The first sight alerts, then folding: the problem opens at the 5th occurrence; the quiet
+  // period resolves it; the return reopens it.
+  const auto& recurring = actions["203.0.113.7"];
+  REQUIRE_FALSE(recurring.empty());
+  CHECK(recurring.front() == "incident");
+  auto position = [&](const std::string& action) {
+    return std::find(recurring.begin(), recurring.end(), action) - recurring.begin();
+  };
+  CHECK(position("problem.opened") < position("problem.resolved"));
+  CHECK(position("problem.resolved") < position("problem.reopened"));
+  CHECK(position("problem.reopened") < static_cast<long>(recurring.size()));
+  const auto& occasional = actions["198.51.100.9"];
+  CHECK(std::count(occasional.begin(), occasional.end(), "problem.opened") == 0);
+  CHECK_FALSE(occasional.empty());
+
+  // Same input, same alerts, byte for byte.
+  auto second = run_logsift(replay + (dir / "out2").string() + " " + (dir / "auth.log").string(), dir);
+  REQUIRE(second.status == 0);
+  auto decoded_again = run_logsift("decode " + (dir / "out2").string(), dir);
+  CHECK(decoded_again.out == decoded.out);
+
+  // Replaying into a folder that already holds batches is refused rather than mixed.
+  CHECK(run_logsift(replay + (dir / "out1").string() + " " + (dir / "auth.log").string(), dir).status == 1);
+}
+
+TEST_CASE("decode reports a corrupted batch and exits 1", "[cli][decode]") {
+  auto dir = scratch_dir("decode");
+  write_file(dir / "rules.yaml", kRules);
+  write_file(dir / "auth.log", syslog_line(60, "edge1", "203.0.113.7") + "\n");
+  REQUIRE(run_logsift("replay --rules " + (dir / "rules.yaml").string() + " --out " + (dir / "out").string() +
+                          " " + (dir / "auth.log").string(), dir).status == 0);
+  std::filesystem::path batch;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "out")) batch = e.path();
+  REQUIRE_FALSE(batch.empty());
+  std::string bytes = read_file(batch);
+  bytes[bytes.size() / 2] ^= 0x40;
+  write_file(batch, bytes);
+  auto r = run_logsift("decode " + (dir / "out").string(), dir);
+  CHECK(r.status == 1);
+  CHECK(r.err.find(batch.filename().string()) != std::string::npos);
+}
+
+TEST_CASE("mine gives lines that differ only in variables the same template id", "[cli][mine]") {
+  auto dir = scratch_dir("mine");
+  write_file(dir / "in.log",
+             "Mar  9 07:00:01 h app[1]: connection from 10.0.0.1 port 5512 timed out after 30s\n"
+             "Mar  9 07:00:02 h app[1]: connection from 10.0.0.2 port 6000 timed out after 31s\n"
+             "Mar  9 07:00:03 h app[1]: disk full on /var/lib/x\n");
+  auto r = run_logsift("mine " + (dir / "in.log").string(), dir);
+  REQUIRE(r.status == 0);
+  simdjson::dom::parser parser;
+  std::istringstream out(r.out);
+  std::vector<std::string> ids;
+  for (std::string l; std::getline(out, l);) ids.emplace_back(std::string_view(parser.parse(l)["template_id"]));
+  REQUIRE(ids.size() == 3);
+  CHECK(ids[0] == ids[1]);
+  CHECK(ids[0] != ids[2]);
+}
