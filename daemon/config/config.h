@@ -51,6 +51,9 @@ struct TlsConfig {
                                // (mutual TLS). Off by default: most syslog senders have none.
   TlsVersion min_version = TlsVersion::kTls12;  // `min_version`: "1.2" or "1.3". 1.3 is stricter
                                                 // but locks out older rsyslog/gnutls senders.
+  std::int64_t handshake_timeout_ms = 10 * 1000;  // `handshake_timeout`: a client that has not
+                                                // finished its handshake by then is closed and
+                                                // counted; it holds a connection slot until then.
   bool operator==(const TlsConfig&) const = default;
 };
 
@@ -92,6 +95,12 @@ struct PipelineConfig {
                                    // Deeper absorbs bursts but raises memory and latency.
   std::uint32_t batch_messages = 1024;  // `batch_messages`: messages per raw batch. Larger
                                    // amortises per-batch costs; smaller lowers latency.
+  std::uint32_t max_pending_alerts = 100000;  // `max_pending_alerts`: alerts waiting for the
+                                   // emitter before workers pause (and ingest stops reading TCP).
+  std::uint32_t max_pending_batches = 64;  // `max_pending_batches`: closed alert batches waiting
+                                   // for a slow or failing sink before the emitter stops taking
+                                   // alerts. Together they turn a dead sink into backpressure
+                                   // instead of unbounded memory.
   bool operator==(const PipelineConfig&) const = default;
 };
 

@@ -51,6 +51,7 @@ listeners:
   #     ca: /etc/logsift/tls/clients-ca.crt   # needed with verify_client
   #     verify_client: false                  # true = mutual TLS
   #     min_version: "1.2"                    # "1.2" or "1.3"
+  #     handshake_timeout: 10s                # unfinished handshakes are closed and counted
 
 rules:
   # Rule files and folders (every *.yaml / *.yml inside). Empty = the bundled packs, looked up in
@@ -64,6 +65,9 @@ pipeline:
   workers: 0                  # parse+match threads; 0 = one per remaining core
   queue_batches: 64           # queue depth between stages: bursts vs. memory and latency
   batch_messages: 1024        # messages per batch: throughput vs. latency
+  max_pending_alerts: 100000  # alerts queued for the emitter before workers pause
+  max_pending_batches: 64     # alert batches queued for a slow or failing sink before
+                              # the emitter pauses: a dead sink becomes backpressure
 
 detect:
   # For rules without their own `problem:`: open a problem when one signature (rule + group_by

@@ -11,13 +11,14 @@ namespace logsift::config {
 namespace {
 
 void read_tls(YamlReader& r, const YAML::Node& node, const std::string& path, TlsConfig& tls) {
-  if (!r.expect_map(node, path, {"cert", "key", "ca", "verify_client", "min_version"})) return;
+  if (!r.expect_map(node, path, {"cert", "key", "ca", "verify_client", "min_version", "handshake_timeout"})) return;
   r.read_string(node, path, "cert", tls.cert_file);
   r.read_string(node, path, "key", tls.key_file);
   r.read_string(node, path, "ca", tls.ca_file);
   r.read_bool(node, path, "verify_client", tls.verify_client);
   r.read_enum(node, path, "min_version", tls.min_version,
               {{"1.2", TlsVersion::kTls12}, {"1.3", TlsVersion::kTls13}});
+  r.read_duration_ms(node, path, "handshake_timeout", tls.handshake_timeout_ms);
 }
 
 void read_listener(YamlReader& r, const YAML::Node& node, const std::string& path,
@@ -74,13 +75,16 @@ void read_rules(YamlReader& r, const YAML::Node& n, RulesConfig& rules) {
 }
 
 void read_pipeline(YamlReader& r, const YAML::Node& n, PipelineConfig& p) {
-  if (!r.expect_map(n, "pipeline", {"io_threads", "workers", "queue_batches", "batch_messages"})) {
+  if (!r.expect_map(n, "pipeline", {"io_threads", "workers", "queue_batches", "batch_messages",
+                                    "max_pending_alerts", "max_pending_batches"})) {
     return;
   }
   r.read_u32(n, "pipeline", "io_threads", p.io_threads);
   r.read_u32(n, "pipeline", "workers", p.workers);
   r.read_u32(n, "pipeline", "queue_batches", p.queue_batches);
   r.read_u32(n, "pipeline", "batch_messages", p.batch_messages);
+  r.read_u32(n, "pipeline", "max_pending_alerts", p.max_pending_alerts);
+  r.read_u32(n, "pipeline", "max_pending_batches", p.max_pending_batches);
 }
 
 void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {

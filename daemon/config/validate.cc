@@ -154,6 +154,8 @@ std::vector<std::string> validate(const DaemonConfig& c) {
   p.range<std::uint32_t>("pipeline.workers", c.pipeline.workers, 0, 1024);
   p.range<std::uint32_t>("pipeline.queue_batches", c.pipeline.queue_batches, 1, 65536);
   p.range<std::uint32_t>("pipeline.batch_messages", c.pipeline.batch_messages, 1, 1 << 20);
+  p.range<std::uint32_t>("pipeline.max_pending_alerts", c.pipeline.max_pending_alerts, 1, 1u << 30);
+  p.range<std::uint32_t>("pipeline.max_pending_batches", c.pipeline.max_pending_batches, 1, 1u << 20);
 
   const DetectConfig& d = c.detect;
   p.range<std::uint32_t>("detect.default_count", d.default_count, 1, 1000000);

@@ -31,7 +31,7 @@ void RecordProcessor::set_reference_time_us(std::int64_t reference_time_us) {
   for (auto& p : parsers_) p->set_reference_time_us(reference_time_us);
 }
 
-void RecordProcessor::process(std::string_view line, parsers::ExpectedFormat format, bool padded,
+parsers::Quality RecordProcessor::process(std::string_view line, parsers::ExpectedFormat format, bool padded,
                               std::int64_t now_us, std::vector<detect::Alert>& alerts) {
   parsers::LineParser& parser = *parsers_[static_cast<std::size_t>(format)];
   const parsers::Record record = padded ? parser.parse_padded(line) : parser.parse(line);
@@ -49,7 +49,7 @@ void RecordProcessor::process(std::string_view line, parsers::ExpectedFormat for
   const auto matches = matcher_->match(record);
   if (matches.empty()) {
     detect_.observe_unmatched(record, now_us, alerts);
-    return;
+    return record.quality;
   }
   ++counters_.matched_records;
   const auto& rules = matcher_->rule_set().rules();
@@ -59,6 +59,7 @@ void RecordProcessor::process(std::string_view line, parsers::ExpectedFormat for
     detect::Incident incident{&rules[m.rule_index], &record, matcher_->fields(m)};
     detect_.observe(incident, now_us, alerts);
   }
+  return record.quality;
 }
 
 }  // namespace logsift::pipeline

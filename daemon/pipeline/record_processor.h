@@ -48,8 +48,8 @@ class RecordProcessor {
   void set_reference_time_us(std::int64_t reference_time_us);
 
   // Parses, matches and detects one line; appends alerts. `padded`: the caller guarantees
-  // simdjson's padding after the line (zero-copy JSON).
-  void process(std::string_view line, parsers::ExpectedFormat format, bool padded, std::int64_t now_us,
+  // simdjson's padding after the line (zero-copy JSON). Returns how well the line parsed.
+  parsers::Quality process(std::string_view line, parsers::ExpectedFormat format, bool padded, std::int64_t now_us,
                std::vector<detect::Alert>& alerts);
 
   // Latest event time seen (kNoTime before any).

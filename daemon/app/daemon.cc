@@ -1,0 +1,254 @@
+#include "daemon/app/daemon.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <thread>
+
+#include "daemon/app/metrics_export.h"
+#include "daemon/app/settings.h"
+#include "daemon/config/rules_search.h"
+#include "daemon/emit/file_sink.h"
+#include "daemon/ingest/ingest_server.h"
+#include "daemon/ops/log.h"
+#include "daemon/ops/metrics.h"
+#include "daemon/ops/metrics_server.h"
+#include "daemon/ops/systemd_notify.h"
+#include "daemon/pipeline/pipeline.h"
+#include "rules/rule_set_build.h"
+
+namespace logsift::app {
+
+namespace {
+
+ops::LogLevel log_level(config::LogLevel level) {
+  switch (level) {
+    case config::LogLevel::kDebug: return ops::LogLevel::kDebug;
+    case config::LogLevel::kInfo: return ops::LogLevel::kInfo;
+    case config::LogLevel::kWarn: return ops::LogLevel::kWarn;
+    case config::LogLevel::kError: return ops::LogLevel::kError;
+  }
+  return ops::LogLevel::kInfo;
+}
+
+std::uint64_t monotonic_usec() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
+}
+
+std::string make_directories(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return ec ? "cannot create folder " + dir + ": " + ec.message() : std::string();
+}
+
+}  // namespace
+
+struct Daemon::Parts {
+  config::DaemonConfig config;
+  AppEnvironment env;
+  ops::Logger logger;
+  ops::SystemdNotifier notifier;
+  ops::MetricsRegistry registry;
+  ops::Counter* reload_failures = nullptr;
+  std::vector<std::string> rule_paths;
+  rules::CompileOptions compile_options;
+  std::vector<std::string> listener_names;
+  std::unique_ptr<ingest::BatchQueue> queue;
+  std::unique_ptr<ingest::BatchPool> pool;
+  std::unique_ptr<emit::FileSink> sink;
+  std::unique_ptr<pipeline::Pipeline> pipeline;
+  std::unique_ptr<ingest::IngestServer> ingest;
+  std::unique_ptr<ops::MetricsServer> metrics;
+  std::uint64_t sink_errors_logged = 0;
+  bool stopped = false;
+
+  Parts(config::DaemonConfig c, AppEnvironment e)
+      : config(std::move(c)),
+        env(std::move(e)),
+        logger(ops::LoggerOptions{log_level(config.log.level), config.log.rate_limit_per_s, true, 1024},
+               ops::system_log_clock(), ops::stderr_log_sink()),
+        notifier(env.notify_socket) {}
+};
+
+Daemon::Daemon(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Daemon::~Daemon() { stop(); }
+
+Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfig config, AppEnvironment env) {
+  auto parts = std::make_unique<Parts>(std::move(config), std::move(env));
+  Parts& p = *parts;
+  const auto& cfg = p.config;
+
+  // Rules: the configured paths, or the bundled packs.
+  config::RulesSearchContext search{LOGSIFT_INSTALL_PREFIX, p.env.working_dir, p.env.executable_path,
+                                    LOGSIFT_SOURCE_DIR};
+  const auto candidates = config::bundled_rules_candidates(search);
+  auto paths = config::resolve_rules_paths(
+      cfg.rules, candidates, [](const std::filesystem::path& path) {
+        std::error_code ec;
+        return std::filesystem::is_directory(path, ec);
+      });
+  if (!paths) return Unexpected{"rules: " + paths.error()};
+  for (const auto& path : paths.value()) p.rule_paths.push_back(path.string());
+  p.compile_options.cache_dir = cfg.rules.cache_dir;
+  for (const auto& dir : {cfg.emit.dir, cfg.detect.state_dir, cfg.rules.cache_dir}) {
+    if (dir.empty()) continue;
+    if (auto err = make_directories(dir); !err.empty()) return Unexpected{err};
+  }
+  auto build = rules::build_rule_set(p.rule_paths, p.compile_options, true);
+  for (const auto& w : build.warnings) p.logger.warn("rule cache not written", {{"error", w}});
+  if (!build.rule_set) {
+    std::string message = "rules do not load (" + std::to_string(build.errors.size()) + " problems):";
+    for (const auto& e : build.errors) message += "\n  " + e.to_string();
+    return Unexpected{message};
+  }
+  p.logger.info("rules loaded", {{"rules", build.rule_set->rules().size()}, {"files", build.files},
+                                 {"examples", build.examples}, {"cache_hits", build.rule_set->stats().cache_hits}});
+
+  // Alert sink, continuing the sequence of batches already in the folder.
+  auto next_sequence = emit::next_sequence_in(cfg.emit.dir);
+  if (!next_sequence) return Unexpected{next_sequence.error().message};
+  p.sink = std::make_unique<emit::FileSink>(cfg.emit.dir, emit::FileSinkOptions{cfg.emit.retention_bytes});
+
+  // Queue, pool and pipeline.
+  for (const auto& l : cfg.listeners) p.listener_names.push_back(l.name);
+  const auto limits = batch_limits(cfg);
+  p.queue = std::make_unique<ingest::BatchQueue>(std::max<std::size_t>(cfg.pipeline.queue_batches, 1));
+  p.pool = std::make_unique<ingest::BatchPool>(limits, cfg.pipeline.queue_batches + 16);
+  pipeline::PipelineOptions po;
+  po.workers = worker_count(cfg, std::thread::hardware_concurrency());
+  po.detect = detect_options(cfg);
+  po.parse = parse_options(cfg);
+  po.listener_formats = listener_formats(cfg);
+  po.batch = batch_options(cfg, p.env.host_name.empty() ? "logsiftd" : p.env.host_name);
+  po.first_sequence = next_sequence.value();
+  po.state_dir = cfg.detect.state_dir;
+  po.snapshot_interval_ms = cfg.detect.snapshot_interval_ms;
+  po.max_pending_alerts = cfg.pipeline.max_pending_alerts;
+  po.max_pending_batches = cfg.pipeline.max_pending_batches;
+
+  // Listeners are bound before the pipeline starts, so a taken port fails fast; they start
+  // reading only after the pipeline runs.
+  ingest::ServerOptions so;
+  so.io_threads = std::max<std::uint32_t>(cfg.pipeline.io_threads, 1);
+  auto server = ingest::IngestServer::create(listener_configs(cfg), *p.queue, *p.pool, so);
+  if (!server) return Unexpected{server.error().message};
+  p.ingest = std::move(server).value();
+  po.ingest_counters = &p.ingest->counters();
+  p.pipeline = std::make_unique<pipeline::Pipeline>(po, build.rule_set, *p.queue, *p.pool, *p.sink);
+  for (const auto& err : p.pipeline->start()) p.logger.warn("detection state not restored", {{"error", err}});
+  p.logger.info("detection state restored", {{"signatures", p.pipeline->signatures_restored()}});
+  p.ingest->start();
+  for (std::size_t i = 0; i < cfg.listeners.size(); ++i) {
+    const auto& l = cfg.listeners[i];
+    p.logger.info("listener ready", {{"listener", l.name}, {"protocol", std::string(config::to_string(l.protocol))},
+                                     {"address", l.address}, {"port", p.ingest->bound_port(i)}});
+  }
+
+  // Metrics.
+  p.reload_failures = &p.registry.counter("logsift_rule_reload_failures_total",
+                                          "Rule reloads refused because the new set failed.");
+  Parts* raw = &p;
+  p.registry.add_collector([raw](ops::MetricsWriter& w) {
+    const auto stats = raw->pipeline->stats();
+    export_metrics(w, raw->listener_names, raw->ingest->stats(), stats,
+                   QueueGauge{raw->queue->depth(), raw->queue->capacity()},
+                   raw->pipeline->rule_set()->rules().size());
+  });
+  if (cfg.metrics.enabled) {
+    auto metrics = ops::MetricsServer::start(ops::MetricsServerOptions{cfg.metrics.address, cfg.metrics.port},
+                                             p.registry);
+    if (!metrics) {
+      p.ingest->stop();
+      p.pipeline->stop();
+      return Unexpected{"metrics: " + metrics.error()};
+    }
+    p.metrics = std::move(metrics).value();
+    p.metrics->set_ready(true);
+    p.logger.info("metrics ready", {{"address", cfg.metrics.address}, {"port", p.metrics->port()}});
+  }
+  (void)p.notifier.ready("serving");
+  return std::unique_ptr<Daemon>(new Daemon(std::move(parts)));
+}
+
+void Daemon::reload() {
+  Parts& p = *parts_;
+  (void)p.notifier.reloading(monotonic_usec());
+  p.logger.info("reloading rules", {{"paths", p.rule_paths.size()}});
+  auto build = rules::build_rule_set(p.rule_paths, p.compile_options, true);
+  if (!build.rule_set) {
+    p.reload_failures->increment();
+    p.logger.error("rule reload failed; keeping the current rules", {{"problems", build.errors.size()}});
+    for (const auto& e : build.errors) p.logger.error("rule reload problem", {{"problem", e.to_string()}});
+  } else {
+    p.pipeline->set_rule_set(build.rule_set);
+    p.logger.info("rules reloaded", {{"rules", build.rule_set->rules().size()},
+                                     {"cache_hits", build.rule_set->stats().cache_hits}});
+  }
+  (void)p.notifier.ready("serving");
+}
+
+int Daemon::run() {
+  Parts& p = *parts_;
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  auto watchdog = ops::watchdog_interval(p.env.watchdog_usec, p.env.watchdog_pid, ::getpid());
+  std::chrono::microseconds tick = std::chrono::seconds(1);
+  if (watchdog && *watchdog / 2 < tick) tick = *watchdog / 2;
+  for (;;) {
+    timespec timeout{static_cast<time_t>(tick.count() / 1'000'000), static_cast<long>(tick.count() % 1'000'000) * 1000};
+    const int sig = sigtimedwait(&signals, nullptr, &timeout);
+    if (sig == SIGTERM || sig == SIGINT) {
+      p.logger.info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      break;
+    }
+    if (sig == SIGHUP) reload();
+    if (watchdog) (void)p.notifier.watchdog();
+    const auto emit = p.pipeline->stats().emit;
+    if (emit.sink_errors > p.sink_errors_logged) {
+      p.sink_errors_logged = emit.sink_errors;
+      p.logger.warn("alert batches not written; retrying", {{"error", emit.last_error}, {"pending", emit.batches_pending}});
+    }
+  }
+  return stop() ? 0 : 1;
+}
+
+bool Daemon::stop() {
+  Parts& p = *parts_;
+  if (p.stopped) return true;
+  p.stopped = true;
+  if (p.metrics) p.metrics->set_ready(false);
+  (void)p.notifier.stopping("draining");
+  p.ingest->stop();
+  const bool flushed = p.pipeline->stop();
+  const auto stats = p.pipeline->stats();
+  if (!flushed) {
+    p.logger.error("alert batches could not be written at stop", {{"pending", stats.emit.batches_pending},
+                                                                 {"error", stats.emit.last_error}});
+  }
+  std::uint64_t received = 0;
+  for (const auto& l : p.ingest->stats().listeners) received += l.messages;
+  p.logger.info("stopped", {{"received", received}, {"records", stats.records}, {"incidents", stats.incidents},
+                            {"alerts", stats.emit.alerts}, {"batches", stats.emit.batches_written}});
+  if (p.metrics) p.metrics->stop();
+  return flushed;
+}
+
+void block_daemon_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+}  // namespace logsift::app

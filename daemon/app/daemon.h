@@ -1,0 +1,60 @@
+// Daemon: logsiftd assembled from its modules, and its life from start to orderly stop.
+//
+//   start:  rules (compiled, examples run) -> sink -> pipeline (restores detection state)
+//           -> listeners -> metrics endpoint -> READY=1
+//   run:    waits for signals: SIGHUP reloads rules, SIGTERM/SIGINT stop; pings the watchdog
+//   stop:   not ready -> STOPPING=1 -> listeners stop (partial batches flushed into the queue)
+//           -> pipeline drains the queue, flushes the open alert batch, snapshots detection
+//           -> exit 0
+//
+// The application layer: the only code that reads files, the environment and signals, and that
+// logs. Everything it learns from the outside comes in through AppEnvironment.
+#pragma once
+
+#include <csignal>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/config/config.h"
+#include "parsers/expected.h"
+
+namespace logsift::app {
+
+// What the process learned from its environment, read once in main().
+struct AppEnvironment {
+  std::string notify_socket;   // $NOTIFY_SOCKET
+  std::string watchdog_usec;   // $WATCHDOG_USEC
+  std::string watchdog_pid;    // $WATCHDOG_PID
+  std::string working_dir;
+  std::string executable_path;
+  std::string host_name;
+  std::string config_file;     // empty: the embedded default
+};
+
+class Daemon {
+ public:
+  // Builds and starts everything; an error says what failed (rules, a port, a folder).
+  static Expected<std::unique_ptr<Daemon>, std::string> start(config::DaemonConfig config,
+                                                              AppEnvironment env);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Serves until SIGTERM or SIGINT; returns the process exit status. The signals must be
+  // blocked in every thread (block_daemon_signals() before start()).
+  int run();
+
+ private:
+  struct Parts;
+  explicit Daemon(std::unique_ptr<Parts> parts);
+  void reload();
+  bool stop();
+  std::unique_ptr<Parts> parts_;
+};
+
+// Blocks SIGHUP, SIGTERM and SIGINT in the calling thread and in every thread it starts later,
+// so run() can take them with sigtimedwait.
+void block_daemon_signals();
+
+}  // namespace logsift::app

@@ -1,0 +1,95 @@
+#include "daemon/app/metrics_export.h"
+
+#include <array>
+
+namespace logsift::app {
+
+using ops::MetricLabel;
+using ops::MetricType;
+
+void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& listener_names,
+                    const ingest::IngestStats& ingest, const pipeline::PipelineStats& p,
+                    const QueueGauge& queue, std::size_t rules_loaded) {
+  for (std::size_t i = 0; i < ingest.listeners.size() && i < listener_names.size(); ++i) {
+    const auto& l = ingest.listeners[i];
+    const std::array<MetricLabel, 1> labels{{{"listener", listener_names[i]}}};
+    auto counter = [&](std::string_view name, std::string_view help, std::uint64_t v) {
+      out.sample(name, help, MetricType::kCounter, labels, v);
+    };
+    counter("logsift_received_messages_total", "Messages accepted from the network.", l.messages);
+    counter("logsift_received_bytes_total", "Message bytes accepted from the network.", l.bytes);
+    counter("logsift_truncated_messages_total", "Messages cut to max_message_bytes.", l.truncated);
+    counter("logsift_framing_errors_total", "Malformed stream frames (resynchronised).", l.framing_errors);
+    counter("logsift_parse_failures_total", "Messages in which no known format was recognised.", l.parse_failures);
+    counter("logsift_connections_accepted_total", "Stream connections accepted.", l.connections_accepted);
+    counter("logsift_connections_rejected_total", "Stream connections refused over max_connections.", l.connections_rejected);
+    counter("logsift_tls_handshake_failures_total", "TLS handshakes that failed or timed out.", l.tls_handshake_failures);
+    counter("logsift_idle_timeouts_total", "Stream connections closed for idleness.", l.idle_timeouts);
+    counter("logsift_read_errors_total", "Connection resets and socket errors.", l.read_errors);
+    counter("logsift_backpressure_pauses_total", "Times a connection stopped being read for a full queue.", l.backpressure_pauses);
+    out.sample("logsift_connections_active", "Open stream connections.", MetricType::kGauge, labels, l.connections_active);
+    for (auto [cause, value] : {std::pair<std::string_view, std::uint64_t>{"queue_full", l.dropped_queue_full},
+                                {"kernel_overflow", l.dropped_kernel_overflow},
+                                {"shutdown", l.dropped_shutdown}}) {
+      const std::array<MetricLabel, 2> drop_labels{{{"listener", listener_names[i]}, {"cause", cause}}};
+      out.sample("logsift_dropped_messages_total", "Messages dropped, by cause.", MetricType::kCounter, drop_labels, value);
+    }
+  }
+  for (const auto& peer : ingest.peers) {
+    const std::array<MetricLabel, 1> labels{{{"peer", peer.address}}};
+    out.sample("logsift_peer_received_messages_total", "Messages accepted per sender address (most active senders).",
+               MetricType::kCounter, labels, peer.messages);
+    out.sample("logsift_peer_received_bytes_total", "Message bytes accepted per sender address.",
+               MetricType::kCounter, labels, peer.bytes);
+    out.sample("logsift_peer_parse_failures_total", "Unparseable messages per sender address.",
+               MetricType::kCounter, labels, peer.parse_failures);
+  }
+  out.counter("logsift_peers_evicted_total", "Senders whose per-peer counters were dropped (bounded table).", ingest.peers_evicted);
+
+  out.counter("logsift_processed_records_total", "Messages parsed and matched.", p.records);
+  out.counter("logsift_processed_batches_total", "Raw batches processed.", p.batches);
+  out.counter("logsift_matched_records_total", "Messages at least one rule matched.", p.matched_records);
+  out.counter("logsift_incidents_total", "Rule matches (incidents).", p.incidents);
+  out.counter("logsift_pcre_errors_total", "PCRE2 matches abandoned at their resource limit.", p.pcre_errors);
+  for (std::size_t k = 1; k < p.parse_issues.size(); ++k) {
+    const auto name = parsers::parse_issue_name(static_cast<parsers::ParseIssue>(k));
+    const std::array<MetricLabel, 1> labels{{{"kind", name}}};
+    out.sample("logsift_parse_errors_total", "Messages not parsed cleanly, by the first problem met.",
+               MetricType::kCounter, labels, p.parse_issues[k]);
+  }
+  for (const auto& [rule, count] : p.matches_per_rule) {
+    const std::array<MetricLabel, 1> labels{{{"rule", rule}}};
+    out.sample("logsift_rule_matches_total", "Matches per rule since the rule set was loaded.",
+               MetricType::kCounter, labels, count);
+  }
+  out.gauge("logsift_rules_loaded", "Rules in the active rule set.", rules_loaded);
+  out.counter("logsift_rule_reloads_total", "Rule sets swapped in by a reload.", p.reloads);
+
+  const auto& d = p.detect;
+  out.gauge("logsift_problems_open", "Problems open now.", d.problems_open);
+  out.counter("logsift_problems_opened_total", "Problems opened.", d.problems_opened);
+  out.counter("logsift_problems_reopened_total", "Resolved problems that came back.", d.problems_reopened);
+  out.counter("logsift_problems_resolved_total", "Problems resolved after their quiet period.", d.problems_resolved);
+  out.counter("logsift_incidents_suppressed_total", "Incidents folded into a later alert's count.", d.incidents_suppressed);
+  out.gauge("logsift_signatures", "Signatures tracked now.", d.signatures_live);
+  out.counter("logsift_signature_evictions_total", "Signatures evicted at the max_signatures cap.", d.signature_evictions);
+  out.gauge("logsift_templates", "Message templates held by the miner.", d.templates_live);
+  out.counter("logsift_template_evictions_total", "Templates evicted at the max_templates cap.", d.template_evictions);
+  out.counter("logsift_unmatched_trouble_total", "Unmatched messages that looked like trouble and were mined.", d.unmatched_trouble);
+
+  const auto& e = p.emit;
+  out.counter("logsift_alerts_total", "Alerts emitted.", e.alerts);
+  out.counter("logsift_batches_emitted_total", "Alert batches taken by the sink.", e.batches_written);
+  out.counter("logsift_emitted_bytes_total", "Compressed alert batch bytes taken by the sink.", e.bytes_written);
+  out.counter("logsift_sink_errors_total", "Failed alert batch writes (retried).", e.sink_errors);
+  out.gauge("logsift_batches_pending", "Closed alert batches waiting for the sink.", e.batches_pending);
+  out.counter("logsift_snapshots_written_total", "Detection state snapshots written.", p.snapshots_written);
+  out.counter("logsift_snapshot_errors_total", "Detection state snapshots that failed.", p.snapshot_errors);
+
+  out.gauge("logsift_queue_depth_batches", "Raw batches waiting for a worker.", queue.depth);
+  out.gauge("logsift_queue_capacity_batches", "Capacity of the raw batch queue.", queue.capacity);
+  out.gauge("logsift_processing_lag_seconds", "Arrival-to-processing delay of the latest batch.",
+            static_cast<double>(p.lag_us) / 1e6);
+}
+
+}  // namespace logsift::app

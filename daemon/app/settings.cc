@@ -1,0 +1,111 @@
+#include "daemon/app/settings.h"
+
+#include <algorithm>
+
+namespace logsift::app {
+
+std::vector<ingest::ListenerConfig> listener_configs(const config::DaemonConfig& config) {
+  std::vector<ingest::ListenerConfig> out;
+  for (const auto& l : config.listeners) {
+    ingest::ListenerConfig c;
+    switch (l.protocol) {
+      case config::Protocol::kUdp: c.protocol = ingest::Protocol::kUdp; break;
+      case config::Protocol::kTcp: c.protocol = ingest::Protocol::kTcp; break;
+      case config::Protocol::kTls: c.protocol = ingest::Protocol::kTls; break;
+      case config::Protocol::kNdjson: c.protocol = ingest::Protocol::kNdjson; break;
+    }
+    switch (l.format) {
+      case config::MessageFormat::kAuto: c.format = ingest::MessageFormat::kAuto; break;
+      case config::MessageFormat::kRfc5424: c.format = ingest::MessageFormat::kRfc5424; break;
+      case config::MessageFormat::kRfc3164: c.format = ingest::MessageFormat::kRfc3164; break;
+      case config::MessageFormat::kJson: c.format = ingest::MessageFormat::kJson; break;
+    }
+    c.address = l.address;
+    c.port = l.port;
+    c.max_message_bytes = l.max_message_bytes;
+    c.max_connections = l.max_connections;
+    c.idle_timeout_ms = static_cast<std::uint32_t>(std::min<std::int64_t>(l.idle_timeout_ms, UINT32_MAX));
+    c.tls.cert_file = l.tls.cert_file;
+    c.tls.key_file = l.tls.key_file;
+    c.tls.ca_file = l.tls.ca_file;
+    c.tls.verify_client = l.tls.verify_client;
+    c.tls.min_version = l.tls.min_version == config::TlsVersion::kTls13 ? "1.3" : "1.2";
+    c.tls.handshake_timeout_ms = static_cast<std::uint32_t>(std::min<std::int64_t>(l.tls.handshake_timeout_ms, UINT32_MAX));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<parsers::ExpectedFormat> listener_formats(const config::DaemonConfig& config) {
+  std::vector<parsers::ExpectedFormat> out;
+  for (const auto& l : config.listeners) {
+    if (l.protocol == config::Protocol::kNdjson) {
+      out.push_back(parsers::ExpectedFormat::kJson);
+      continue;
+    }
+    switch (l.format) {
+      case config::MessageFormat::kAuto: out.push_back(parsers::ExpectedFormat::kAuto); break;
+      case config::MessageFormat::kRfc5424: out.push_back(parsers::ExpectedFormat::kRfc5424); break;
+      case config::MessageFormat::kRfc3164: out.push_back(parsers::ExpectedFormat::kRfc3164); break;
+      case config::MessageFormat::kJson: out.push_back(parsers::ExpectedFormat::kJson); break;
+    }
+  }
+  return out;
+}
+
+detect::DetectOptions detect_options(const config::DaemonConfig& config) {
+  detect::DetectOptions o;
+  o.default_count = config.detect.default_count;
+  o.default_within_ms = config.detect.default_within_ms;
+  o.default_resolve_after_ms = config.detect.default_resolve_after_ms;
+  o.default_spread_hosts = config.detect.spread_hosts;
+  o.suppression_ms = config.detect.suppression_ms;
+  o.update_interval_ms = config.detect.suppression_ms;
+  o.max_signatures = config.detect.max_signatures;
+  o.miner.max_templates = config.detect.max_templates;
+  return o;
+}
+
+parsers::ParseOptions parse_options(const config::DaemonConfig& config) {
+  parsers::ParseOptions o;
+  o.default_utc_offset_s = config.parse.default_utc_offset_s;
+  o.json_fields.default_utc_offset_s = config.parse.default_utc_offset_s;
+  auto override_paths = [](std::vector<std::string>& target, const std::vector<std::string>& configured) {
+    if (!configured.empty()) target = configured;
+  };
+  override_paths(o.json_fields.message, config.json.message);
+  override_paths(o.json_fields.time, config.json.timestamp);
+  override_paths(o.json_fields.host, config.json.host);
+  override_paths(o.json_fields.app, config.json.app);
+  override_paths(o.json_fields.procid, config.json.procid);
+  override_paths(o.json_fields.severity, config.json.severity);
+  return o;
+}
+
+emit::BatchOptions batch_options(const config::DaemonConfig& config, const std::string& default_producer) {
+  emit::BatchOptions o;
+  o.max_alerts = config.emit.max_alerts;
+  o.max_bytes = config.emit.max_bytes;
+  o.max_age_ms = config.emit.max_age_ms;
+  o.compression_level = config.emit.compression_level;
+  o.producer_id = config.emit.producer_id.empty() ? default_producer : config.emit.producer_id;
+  return o;
+}
+
+ingest::BatchLimits batch_limits(const config::DaemonConfig& config) {
+  std::size_t largest = 0;
+  for (const auto& l : config.listeners) largest = std::max<std::size_t>(largest, l.max_message_bytes);
+  ingest::BatchLimits limits;
+  limits.max_messages = std::max<std::size_t>(config.pipeline.batch_messages, 1);
+  const std::size_t typical = limits.max_messages * (512 + ingest::kPadding);
+  limits.max_bytes = std::max(typical, 2 * (largest + ingest::kPadding));
+  return limits;
+}
+
+std::size_t worker_count(const config::DaemonConfig& config, unsigned hardware_threads) {
+  if (config.pipeline.workers > 0) return config.pipeline.workers;
+  const unsigned cores = std::max(hardware_threads, 1u);
+  return cores > config.pipeline.io_threads ? cores - config.pipeline.io_threads : 1;
+}
+
+}  // namespace logsift::app

@@ -1,0 +1,255 @@
+#include "daemon/pipeline/pipeline.h"
+
+#include <chrono>
+#include <map>
+
+namespace logsift::pipeline {
+
+namespace {
+
+std::int64_t system_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr auto kPopTimeout = std::chrono::milliseconds(100);
+
+}  // namespace
+
+struct Pipeline::Worker {
+  std::thread thread;
+  std::unique_ptr<RecordProcessor> processor;
+  std::uint64_t rules_version = 0;
+
+  // Published once per batch for stats(); the worker's live counters are its own.
+  mutable std::mutex stats_mutex;
+  ProcessCounters published;
+  std::shared_ptr<const rules::RuleSet> published_rules;
+  std::uint64_t batches = 0;
+  std::uint64_t truncated = 0;
+  std::uint64_t pcre_errors = 0;
+  std::int64_t lag_us = 0;
+};
+
+Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet> rule_set,
+                   ingest::BatchQueue& queue, ingest::BatchPool& pool, emit::Sink& sink)
+    : options_(std::move(options)),
+      queue_(queue),
+      pool_(pool),
+      sink_(sink),
+      detect_(options_.detect_shards, options_.detect),
+      rule_set_(std::move(rule_set)),
+      emitter_(options_.batch, options_.first_sequence, sink_) {
+  if (!options_.clock) options_.clock = system_now_us;
+  if (options_.workers == 0) options_.workers = 1;
+}
+
+Pipeline::~Pipeline() { stop(); }
+
+std::vector<std::string> Pipeline::start() {
+  std::vector<std::string> errors;
+  if (started_) return errors;
+  started_ = true;
+  if (!options_.state_dir.empty()) errors = detect_.restore(options_.state_dir, signatures_restored_);
+  for (std::size_t i = 0; i < options_.workers; ++i) {
+    auto worker = std::make_unique<Worker>();
+    worker->processor = std::make_unique<RecordProcessor>(rule_set(), options_.parse, detect_);
+    worker->rules_version = rules_version_.load();
+    workers_.push_back(std::move(worker));
+  }
+  workers_running_ = workers_.size();
+  for (auto& w : workers_) w->thread = std::thread([this, &w] { run_worker(*w); });
+  emitter_thread_ = std::thread([this] { run_emitter(); });
+  return errors;
+}
+
+void Pipeline::set_rule_set(std::shared_ptr<const rules::RuleSet> rule_set) {
+  std::lock_guard lock(rules_mutex_);
+  rule_set_ = std::move(rule_set);
+  rules_version_.fetch_add(1);
+}
+
+std::shared_ptr<const rules::RuleSet> Pipeline::rule_set() const {
+  std::lock_guard lock(rules_mutex_);
+  return rule_set_;
+}
+
+void Pipeline::run_worker(Worker& worker) {
+  std::vector<detect::Alert> alerts;
+  std::unique_ptr<ingest::RawBatch> batch;
+  RecordProcessor& processor = *worker.processor;
+  for (;;) {
+    const auto status = queue_.pop(batch, kPopTimeout);
+    if (status == ingest::QueueStatus::kClosed) break;
+    if (status != ingest::QueueStatus::kOk || !batch) continue;
+
+    if (const auto version = rules_version_.load(); version != worker.rules_version) {
+      processor.set_rule_set(rule_set());
+      worker.rules_version = version;
+    }
+    const std::int64_t now_us = options_.clock();
+    processor.set_reference_time_us(now_us);
+    std::uint64_t truncated = 0;
+    // Parse failures are reported to ingest per run of messages from one peer: one call, and
+    // one lock, per run rather than per message.
+    const ingest::RawMessage* run_start = nullptr;
+    std::uint64_t run_failures = 0;
+    auto report_failures = [&] {
+      if (run_failures > 0 && options_.ingest_counters != nullptr) {
+        options_.ingest_counters->add_parse_failures(run_start->listener_index, run_start->peer, run_failures);
+      }
+      run_failures = 0;
+    };
+    for (const auto& m : batch->messages()) {
+      const auto format = m.listener_index < options_.listener_formats.size()
+                              ? options_.listener_formats[m.listener_index]
+                              : parsers::ExpectedFormat::kAuto;
+      const auto quality = processor.process(batch->view(m), format, true, m.arrival_us, alerts);
+      truncated += (m.flags & ingest::kMessageTruncated) != 0 ? 1 : 0;
+      if (run_start == nullptr || run_start->listener_index != m.listener_index || !(run_start->peer == m.peer)) {
+        report_failures();
+        run_start = &m;
+      }
+      run_failures += quality == parsers::Quality::kRaw ? 1 : 0;
+    }
+    report_failures();
+    const std::int64_t lag_us = batch->empty() ? 0 : now_us - batch->messages().front().arrival_us;
+    batch->reset();
+    pool_.release(std::move(batch));
+    {
+      std::lock_guard lock(worker.stats_mutex);
+      const auto& live = processor.counters();
+      worker.published.records = live.records;
+      worker.published.matched_records = live.matched_records;
+      worker.published.incidents = live.incidents;
+      worker.published.parse_issues = live.parse_issues;
+      worker.published.matches_per_rule.assign(live.matches_per_rule.begin(), live.matches_per_rule.end());
+      worker.published_rules = processor.rule_set();
+      worker.batches += 1;
+      worker.truncated += truncated;
+      worker.pcre_errors = processor.match_counters().pcre_errors;
+      worker.lag_us = lag_us;
+    }
+    if (!alerts.empty()) {
+      std::unique_lock lock(alerts_mutex_);
+      // Wait while the emitter is behind; at stop, drain regardless so stop() stays bounded.
+      alerts_space_.wait(lock, [&] { return pending_alerts_.size() < options_.max_pending_alerts || draining_; });
+      pending_alerts_.insert(pending_alerts_.end(), std::make_move_iterator(alerts.begin()),
+                             std::make_move_iterator(alerts.end()));
+      alerts.clear();
+      alerts_ready_.notify_one();
+    }
+  }
+  workers_running_.fetch_sub(1);
+}
+
+void Pipeline::run_emitter() {
+  std::vector<detect::Alert> alerts;
+  std::int64_t next_snapshot_us = options_.snapshot_interval_ms > 0
+                                      ? options_.clock() + options_.snapshot_interval_ms * 1000
+                                      : INT64_MAX;
+  for (;;) {
+    bool last_round = false;
+    bool sink_backlogged = false;
+    {
+      std::lock_guard lock(emit_mutex_);
+      sink_backlogged = emitter_.counters().batches_pending >= options_.max_pending_batches;
+    }
+    {
+      std::unique_lock lock(alerts_mutex_);
+      if (sink_backlogged && !stopping_) {
+        // Leave the alerts with the workers (who then stop taking batches); only retry the sink.
+        alerts_ready_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms), [&] { return stopping_; });
+      } else {
+        alerts_ready_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms),
+                               [&] { return !pending_alerts_.empty() || stopping_; });
+        alerts.swap(pending_alerts_);
+        alerts_space_.notify_all();
+      }
+      last_round = stopping_ && pending_alerts_.empty();
+    }
+    const std::int64_t now_us = options_.clock();
+    detect_.advance(now_us, alerts);
+    {
+      std::lock_guard lock(emit_mutex_);
+      emitter_.add(alerts, now_us);
+      emitter_.poll(now_us);
+    }
+    alerts.clear();
+    if (now_us >= next_snapshot_us && !options_.state_dir.empty()) {
+      snapshot();
+      next_snapshot_us = now_us + options_.snapshot_interval_ms * 1000;
+    }
+    if (last_round) break;
+  }
+  std::lock_guard lock(emit_mutex_);
+  emitter_.flush();
+}
+
+void Pipeline::snapshot() {
+  auto errors = detect_.save(options_.state_dir);
+  std::lock_guard lock(emit_mutex_);
+  if (errors.empty()) {
+    ++snapshots_written_;
+  } else {
+    snapshot_errors_ += errors.size();
+    last_snapshot_error_ = errors.front();
+  }
+}
+
+bool Pipeline::stop() {
+  if (!started_ || stopped_) return true;
+  stopped_ = true;
+  {
+    std::lock_guard lock(alerts_mutex_);
+    draining_ = true;
+    alerts_space_.notify_all();
+  }
+  queue_.close();
+  for (auto& w : workers_) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+  {
+    std::lock_guard lock(alerts_mutex_);
+    stopping_ = true;
+    alerts_ready_.notify_one();
+  }
+  if (emitter_thread_.joinable()) emitter_thread_.join();
+  if (!options_.state_dir.empty()) snapshot();
+  std::lock_guard lock(emit_mutex_);
+  return emitter_.counters().batches_pending == 0;
+}
+
+PipelineStats Pipeline::stats() const {
+  PipelineStats s;
+  std::map<std::string, std::uint64_t> per_rule;
+  for (const auto& w : workers_) {
+    std::lock_guard lock(w->stats_mutex);
+    s.batches += w->batches;
+    s.records += w->published.records;
+    s.matched_records += w->published.matched_records;
+    s.incidents += w->published.incidents;
+    for (std::size_t i = 0; i < s.parse_issues.size(); ++i) s.parse_issues[i] += w->published.parse_issues[i];
+    s.truncated += w->truncated;
+    s.pcre_errors += w->pcre_errors;
+    s.lag_us = std::max(s.lag_us, w->lag_us);
+    if (w->published_rules) {
+      const auto& rules = w->published_rules->rules();
+      for (std::size_t r = 0; r < rules.size() && r < w->published.matches_per_rule.size(); ++r) {
+        per_rule[rules[r].id] += w->published.matches_per_rule[r];
+      }
+    }
+  }
+  s.matches_per_rule.assign(per_rule.begin(), per_rule.end());
+  s.reloads = rules_version_.load();
+  s.detect = detect_.counters();
+  std::lock_guard lock(emit_mutex_);
+  s.emit = emitter_.counters();
+  s.snapshots_written = snapshots_written_;
+  s.snapshot_errors = snapshot_errors_;
+  s.last_snapshot_error = last_snapshot_error_;
+  return s;
+}
+
+}  // namespace logsift::pipeline

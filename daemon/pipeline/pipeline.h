@@ -1,0 +1,155 @@
+// Pipeline: the daemon's threads between the ingest queue and the alert sink.
+//
+//   ingest (Asio) --RawBatch--> BatchQueue --> worker threads --alerts--> emitter thread --> Sink
+//                                              parse, match,               batches, advance,
+//                                              detect (shards)             snapshots
+//
+// Workers pop raw batches, run every message through their RecordProcessor on arrival time, and
+// hand the batch's alerts to the emitter thread (one lock per batch). The emitter thread owns the
+// AlertEmitter, advances detection time (resolutions, folded counts) and snapshots detection
+// state. Only this class creates threads below the application.
+//
+// Reload: set_rule_set() publishes a new compiled set; each worker switches between two batches,
+// so a batch is matched by one rule set from start to end. Detection state is keyed by
+// signature (rule id + group values) and survives reloads.
+//
+// Backpressure: a sink that refuses or lags holds closed batches in the emitter; past
+// max_pending_batches the emitter stops taking alerts, past max_pending_alerts workers wait, and
+// the bounded raw queue then stops ingest from reading TCP (UDP drops are counted by ingest).
+//
+// Stop: the caller stops ingest first (so no new batches arrive), then calls stop(): workers
+// drain the queue completely, the emitter flushes the open batch and detection state is
+// snapshotted. Nothing that entered the queue is lost.
+//
+// Thread-safety: public methods are safe from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "daemon/detect/detect_options.h"
+#include "daemon/emit/batch_writer.h"
+#include "daemon/emit/sink.h"
+#include "daemon/ingest/batch_queue.h"
+#include "daemon/ingest/ingest_counters.h"
+#include "daemon/pipeline/alert_emitter.h"
+#include "daemon/pipeline/detect_shards.h"
+#include "daemon/pipeline/record_processor.h"
+#include "parsers/line_parser.h"
+#include "rules/rule_set.h"
+
+namespace logsift::pipeline {
+
+struct PipelineOptions {
+  // Parse+match+detect threads. More helps until Hyperscan saturates the cores.
+  std::size_t workers = 1;
+  // Detection shards; keep it stable across restarts, snapshots are per shard. Default 4.
+  std::size_t detect_shards = 4;
+  detect::DetectOptions detect;
+  parsers::ParseOptions parse;  // json_fields.extra is set from the rule set
+  // Expected format of each listener, by the listener index carried in each RawMessage.
+  std::vector<parsers::ExpectedFormat> listener_formats;
+  emit::BatchOptions batch;
+  std::uint64_t first_sequence = 1;  // continue after the highest batch already written
+  // Folder for detection snapshots; empty disables them.
+  std::string state_dir;
+  // Snapshot period; 0 = only at stop.
+  std::int64_t snapshot_interval_ms = 60'000;
+  // How often the emitter thread advances detection time and checks batch age.
+  std::int64_t tick_ms = 200;
+  // Bounds that turn a slow or dead sink into backpressure: when this many closed batches wait
+  // for the sink, the emitter stops taking alerts; when this many alerts wait for the emitter,
+  // workers stop taking raw batches, the queue fills, and TCP senders are no longer read.
+  std::size_t max_pending_batches = 64;
+  std::size_t max_pending_alerts = 100'000;
+  // Microseconds since the epoch. Injected so tests control time.
+  std::function<std::int64_t()> clock;
+  // Where parse failures (records no structure was recognised in) are counted per listener and
+  // peer; may be null.
+  ingest::IngestCounters* ingest_counters = nullptr;
+};
+
+// Counters summed over workers, readable while running.
+struct PipelineStats {
+  std::uint64_t batches = 0;
+  std::uint64_t records = 0;
+  std::uint64_t matched_records = 0;
+  std::uint64_t incidents = 0;
+  std::uint64_t truncated = 0;  // messages ingest flagged as truncated
+  std::array<std::uint64_t, kParseIssueKinds> parse_issues{};
+  std::vector<std::pair<std::string, std::uint64_t>> matches_per_rule;  // rule id -> matches
+  std::uint64_t pcre_errors = 0;
+  std::int64_t lag_us = 0;  // arrival-to-processing delay of the latest batch
+  std::uint64_t reloads = 0;
+  EmitCounters emit;
+  detect::DetectCounters detect;
+  std::uint64_t snapshots_written = 0;
+  std::uint64_t snapshot_errors = 0;
+  std::string last_snapshot_error;
+};
+
+class Pipeline {
+ public:
+  Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet> rule_set,
+           ingest::BatchQueue& queue, ingest::BatchPool& pool, emit::Sink& sink);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Restores detection snapshots (returns one message per failure), then starts the threads.
+  std::vector<std::string> start();
+  void set_rule_set(std::shared_ptr<const rules::RuleSet> rule_set);
+  std::shared_ptr<const rules::RuleSet> rule_set() const;
+  // Drains the queue, flushes batches, snapshots. Returns false when some batch could not be
+  // written to the sink (it was kept until the end and is reported in stats().emit).
+  bool stop();
+
+  PipelineStats stats() const;
+  std::uint64_t signatures_restored() const { return signatures_restored_; }
+
+ private:
+  struct Worker;
+  void run_worker(Worker& worker);
+  void run_emitter();
+  void snapshot();
+
+  PipelineOptions options_;
+  ingest::BatchQueue& queue_;
+  ingest::BatchPool& pool_;
+  emit::Sink& sink_;
+  DetectShards detect_;
+
+  mutable std::mutex rules_mutex_;
+  std::shared_ptr<const rules::RuleSet> rule_set_;
+  std::atomic<std::uint64_t> rules_version_{0};
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<std::size_t> workers_running_{0};
+
+  // Alerts handed from workers to the emitter thread.
+  std::mutex alerts_mutex_;
+  std::condition_variable alerts_ready_;
+  std::condition_variable alerts_space_;
+  std::vector<detect::Alert> pending_alerts_;
+  bool stopping_ = false;  // workers are done: the emitter's last rounds
+  bool draining_ = false;  // stop() began: workers no longer wait for the emitter
+
+  std::thread emitter_thread_;
+  mutable std::mutex emit_mutex_;  // guards emitter_ counters and snapshot stats for stats()
+  AlertEmitter emitter_;
+  std::uint64_t snapshots_written_ = 0;
+  std::uint64_t snapshot_errors_ = 0;
+  std::string last_snapshot_error_;
+  std::uint64_t signatures_restored_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace logsift::pipeline

@@ -1,0 +1,110 @@
+// The daemon's life over time: rule reloads under traffic, and a restart that keeps open problems.
+#include <atomic>
+
+#include "tests/integration/daemon_harness.h"
+
+using namespace logsift::integration;
+
+namespace {
+
+const char* kOneRule = R"(ruleset: it
+rules:
+  - id: it.first
+    name: First
+    match: 'first-kind (?<n>\d+)'
+)";
+
+const char* kTwoRules = R"(ruleset: it
+rules:
+  - id: it.first
+    name: First
+    match: 'first-kind (?<n>\d+)'
+  - id: it.second
+    name: Second
+    match: 'second-kind (?<n>\d+)'
+    examples:
+      - line: "Mar  9 07:12:44 edge3 app: second-kind 42"
+        fields: { n: "42" }
+)";
+
+const char* kSshRule = R"(ruleset: it
+rules:
+  - id: it.ssh
+    name: Failed password
+    match: 'Failed password for (?<user_name>\S+) from (?<source_ip>\S+)'
+    group_by: [source_ip]
+    problem: { count: 5, within: 10m, resolve_after: 1h }
+)";
+
+}  // namespace
+
+TEST_CASE("SIGHUP swaps in a valid rule set under traffic and keeps the old one when the new one fails", "[integration][reload]") {
+  auto dir = scratch("reload");
+  write_text(dir / "rules.yaml", kOneRule);
+  Daemon d(dir, config_with(listener("tcp", "tcp")));
+  REQUIRE(d.ready());
+  std::atomic<bool> stop_sending{false};
+  std::thread sender([&] {
+    int fd = tcp_connect(d.port("tcp"));
+    for (int i = 0; !stop_sending && fd >= 0; ++i) {
+      const std::string kind = i % 2 ? "first-kind " : "second-kind ";
+      if (!send_all(fd, "<13>Mar  9 07:12:44 edge3 app: " + kind + std::to_string(i % 100) + "\n")) break;
+      if (i % 1000 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ::close(fd);
+  });
+  REQUIRE(eventually([&] { return d.metric("logsift_rule_matches_total{rule=\"it.first\"}") > 0; }));
+  CHECK(d.metric("logsift_rules_loaded") == 1);
+
+  write_text(dir / "rules.yaml", kTwoRules);
+  d.signal(SIGHUP);
+  CHECK(eventually([&] { return d.metric("logsift_rule_reloads_total") == 1; }));
+  CHECK(eventually([&] { return d.metric("logsift_rule_matches_total{rule=\"it.second\"}") > 0; }));
+  CHECK(d.metric("logsift_rules_loaded") == 2);
+
+  // A regex that does not compile, then an example that fails: both refused, old set kept.
+  write_text(dir / "rules.yaml", std::string(kTwoRules) + "  - id: it.broken\n    name: Broken\n    match: 'unclosed (group'\n");
+  d.signal(SIGHUP);
+  CHECK(eventually([&] { return d.metric("logsift_rule_reload_failures_total") == 1; }));
+  std::string failing_example = kTwoRules;
+  failing_example.replace(failing_example.find("n: \"42\""), 7, "n: \"43\"");
+  write_text(dir / "rules.yaml", failing_example);
+  d.signal(SIGHUP);
+  CHECK(eventually([&] { return d.metric("logsift_rule_reload_failures_total") == 2; }));
+  CHECK(d.metric("logsift_rules_loaded") == 2);
+  CHECK(d.metric("logsift_rule_reloads_total") == 1);
+  const double before = d.metric("logsift_processed_records_total");
+  CHECK(eventually([&] { return d.metric("logsift_processed_records_total") > before; }));
+  CHECK(d.log().find("regex does not compile") != std::string::npos);
+  stop_sending = true;
+  sender.join();
+  CHECK(d.stop() == 0);
+}
+
+TEST_CASE("a restart restores open problems instead of opening them again", "[integration][restart]") {
+  auto dir = scratch("restart");
+  write_text(dir / "rules.yaml", kSshRule);
+  const std::string config = config_with(listener("tcp", "tcp"));
+  const std::string failure = "<38>Mar  9 07:12:44 edge3 sshd[1]: Failed password for root from 203.0.113.7 port 22 ssh2\n";
+  {
+    Daemon d(dir, config);
+    REQUIRE(d.ready());
+    std::string burst;
+    for (int i = 0; i < 6; ++i) burst += failure;
+    CHECK(tcp_send(d.port("tcp"), burst));
+    REQUIRE(eventually([&] { return d.metric("logsift_problems_open") == 1; }));
+    REQUIRE(d.stop() == 0);
+  }
+  {
+    Daemon d(dir, config);
+    REQUIRE(d.ready());
+    CHECK(d.log().find("msg=\"detection state restored\" signatures=1") != std::string::npos);
+    CHECK(d.metric("logsift_problems_open") == 1);
+    CHECK(tcp_send(d.port("tcp"), failure));
+    REQUIRE(eventually([&] { return d.metric("logsift_incidents_total") == 1; }));
+    REQUIRE(d.stop() == 0);
+  }
+  auto alerts = decode_alerts(dir / "alerts");
+  CHECK(alerts.count("problem.opened", "203.0.113.7") == 1);
+  CHECK(alerts.count("problem.reopened", "203.0.113.7") == 0);
+}
