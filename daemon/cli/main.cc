@@ -12,8 +12,9 @@ constexpr const char* kUsage =
     "commands:\n"
     "  check PATH...                      load rule files/folders, compile them, run their examples\n"
     "  test --rules PATH [FILE|-]         print the rules each log line matches, one JSON object a line\n"
-    "  replay --rules PATH [--out DIR] FILE...\n"
+    "  replay --rules PATH [--out DIR] [--config logsiftd.yaml] FILE...\n"
     "                                     run parse, match, detect and emit over log files on event time\n"
+    "                                     with the daemon's settings (its config file, or the default)\n"
     "  decode FILE|DIR...                 alert batches back to NDJSON; verifies checksums and sequences\n"
     "  mine [--format auto|raw] [FILE|-]  the message template of every line, one JSON object a line\n";
 

@@ -1,10 +1,14 @@
 // logsift replay --rules PATH [--out DIR] FILE...: the whole pipeline (parse, match, detect, emit)
 // over log files on event time, writing the alert batches the daemon would write.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "daemon/cli/cli_support.h"
+#include "daemon/app/settings.h"
 #include "daemon/cli/commands.h"
+#include "daemon/config/load.h"
 #include "daemon/emit/file_sink.h"
 #include "daemon/pipeline/alert_emitter.h"
 #include "daemon/pipeline/detect_shards.h"
@@ -17,17 +21,33 @@ namespace {
 // Lines between detection clock advances (resolutions and folded counts come due).
 constexpr std::uint64_t kAdvanceEveryLines = 256;
 
+// The daemon configuration whose detect, parse and emit settings the replay uses: the file given
+// with --config, else the embedded default, so a replay behaves as logsiftd would.
+Expected<config::DaemonConfig, std::vector<std::string>> replay_config(const std::optional<std::string>& file) {
+  if (!file) return config::default_config();
+  std::ifstream in(*file, std::ios::binary);
+  if (!in) return Unexpected{std::vector<std::string>{*file + ": cannot open"}};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return config::load_config(text.str(), *file);
+}
+
 }  // namespace
 
 int run_replay(int argc, char** argv, int first) {
-  Args args(argc, argv, first, {"rules", "out", "format", "cache"});
+  Args args(argc, argv, first, {"rules", "out", "format", "cache", "config"});
   auto rule_paths = args.options("rules");
   auto format = parse_format_name(args.option("format").value_or("auto"));
   if (!args.error().empty() || rule_paths.empty() || args.operands().empty() || !format) {
     std::cerr << (args.error().empty() ? "" : args.error() + "\n")
               << "usage: logsift replay --rules PATH [--rules PATH...] [--out DIR] [--format F]"
-                 " [--cache DIR] FILE...\n";
+                 " [--cache DIR] [--config logsiftd.yaml] FILE...\n";
     return 2;
+  }
+  auto daemon_config = replay_config(args.option("config"));
+  if (!daemon_config) {
+    for (const auto& e : daemon_config.error()) std::cerr << e << "\n";
+    return 1;
   }
   const std::string out_dir = args.option("out").value_or("logsift-replay");
   std::error_code ec;
@@ -44,13 +64,13 @@ int run_replay(int argc, char** argv, int first) {
   auto set = load_rule_set(rule_paths, args.option("cache").value_or(""), std::cerr);
   if (set == nullptr) return 1;
 
-  parsers::ParseOptions parse_options;
+  parsers::ParseOptions parse_options = app::parse_options(daemon_config.value());
   parse_options.reference_time_us = wall_clock_us();
-  pipeline::DetectShards detect(1, detect::DetectOptions{});
+  pipeline::DetectShards detect(1, app::detect_options(daemon_config.value()));
   pipeline::RecordProcessor processor(set, parse_options, detect);
   emit::FileSink sink(out_dir, emit::FileSinkOptions{});
-  emit::BatchOptions batch_options;
-  batch_options.producer_id = "logsift-replay";
+  emit::BatchOptions batch_options = app::batch_options(daemon_config.value(), "logsift-replay");
+  batch_options.producer_id = "logsift-replay";  // replays are reproducible: no host name
   pipeline::AlertEmitter emitter(batch_options, next.value(), sink);
 
   std::vector<detect::Alert> alerts;

@@ -123,3 +123,27 @@ TEST_CASE("mine gives lines that differ only in variables the same template id",
   CHECK(ids[0] == ids[1]);
   CHECK(ids[0] != ids[2]);
 }
+
+TEST_CASE("replay takes detection settings from a daemon config file", "[cli][replay]") {
+  auto dir = scratch_dir("replay-config");
+  write_file(dir / "rules.yaml", R"(ruleset: t
+rules:
+  - id: disk.error
+    name: Disk error
+    match: 'I/O error on (?<device_name>sd[a-z])'
+    group_by: [device_name]
+)");
+  write_file(dir / "logsiftd.yaml", "listeners:\n  - { name: udp, protocol: udp, port: 0 }\ndetect:\n  default_count: 2\n");
+  write_file(dir / "kern.log", "Mar  9 07:00:01 db1 kernel: I/O error on sdb\nMar  9 07:00:02 db1 kernel: I/O error on sdb\n");
+  const std::string replay = "replay --rules " + (dir / "rules.yaml").string() + " --out ";
+  REQUIRE(run_logsift(replay + (dir / "default").string() + " " + (dir / "kern.log").string(), dir).status == 0);
+  auto r = run_logsift(replay + (dir / "tuned").string() + " --config " + (dir / "logsiftd.yaml").string() + " " +
+                           (dir / "kern.log").string(), dir);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  // The default needs 5 occurrences; the config file's default_count of 2 opens a problem.
+  CHECK(run_logsift("decode " + (dir / "default").string(), dir).out.find("problem.opened") == std::string::npos);
+  CHECK(run_logsift("decode " + (dir / "tuned").string(), dir).out.find("problem.opened") != std::string::npos);
+  CHECK(run_logsift(replay + (dir / "bad").string() + " --config " + (dir / "missing.yaml").string() + " " +
+                        (dir / "kern.log").string(), dir).status == 1);
+}
