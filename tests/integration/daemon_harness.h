@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,7 +120,10 @@ inline std::string http_get(std::uint16_t port, const std::string& path, int* st
 class Daemon {
  public:
   // Starts logsiftd in `dir` with `config_yaml` and waits until its listeners are bound.
-  Daemon(fs::path dir, const std::string& config_yaml) : dir_(std::move(dir)) {
+  // `environment` adds NAME=value pairs to the daemon's environment.
+  Daemon(fs::path dir, const std::string& config_yaml,
+         const std::vector<std::pair<std::string, std::string>>& environment = {})
+      : dir_(std::move(dir)) {
     write_text(dir_ / "logsiftd.yaml", config_yaml);
     log_path_ = dir_ / ("logsiftd-" + std::to_string(++starts_) + ".log");
     pid_ = ::fork();
@@ -127,6 +131,7 @@ class Daemon {
       if (::chdir(dir_.c_str()) != 0) _exit(126);
       FILE* log = std::freopen(log_path_.c_str(), "w", stderr);
       if (log == nullptr) _exit(126);
+      for (const auto& [name, value] : environment) ::setenv(name.c_str(), value.c_str(), 1);
       ::execl(LOGSIFTD_PATH, "logsiftd", "--config", (dir_ / "logsiftd.yaml").c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }

@@ -108,3 +108,35 @@ TEST_CASE("a restart restores open problems instead of opening them again", "[in
   CHECK(alerts.count("problem.opened", "203.0.113.7") == 1);
   CHECK(alerts.count("problem.reopened", "203.0.113.7") == 0);
 }
+
+TEST_CASE("under systemd the daemon reports READY, WATCHDOG, RELOADING and STOPPING", "[integration][systemd]") {
+  auto dir = scratch("notify");
+  write_text(dir / "rules.yaml", kOneRule);
+  const std::string socket_path = (dir / "notify.sock").string();
+  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path.c_str());
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval timeout{0, 100'000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string received;
+  auto saw = [&](const std::string& what) {
+    return eventually([&] {
+      char buffer[512];
+      ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n > 0) received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
+      return received.find(what) != std::string::npos;
+    });
+  };
+
+  Daemon d(dir, config_with(listener("udp", "udp")), {{"NOTIFY_SOCKET", socket_path}, {"WATCHDOG_USEC", "400000"}});
+  REQUIRE(d.ready());
+  CHECK(saw("READY=1"));
+  CHECK(saw("WATCHDOG=1"));
+  d.signal(SIGHUP);
+  CHECK(saw("RELOADING=1"));
+  CHECK(d.stop() == 0);
+  CHECK(saw("STOPPING=1"));
+  ::close(fd);
+}
