@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "daemon/detect/incident.h"
 #include "daemon/detect/variable_mask.h"
 
 namespace logsift::detect {
@@ -38,15 +39,7 @@ struct Cluster {
 
 }  // namespace
 
-std::string template_id_hex(std::uint64_t id) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = kHex[id & 0xf];
-    id >>= 4;
-  }
-  return out;
-}
+std::string template_id_hex(std::uint64_t id) { return hex_id(id); }
 
 std::string mask_message(std::string_view message) {
   MaskedTokens tokens;

@@ -35,6 +35,20 @@ namespace logsift::integration {
 
 namespace fs = std::filesystem;
 
+// The rule most integration tests use: every probe id is its own signature, so each probe line
+// becomes exactly one incident alert.
+inline constexpr const char* kProbeRules = R"(ruleset: it
+rules:
+  - id: it.probe
+    name: Probe message
+    match: 'logsift-probe (?<probe_id>\S+)'
+    group_by: [probe_id]
+)";
+
+inline std::string probe_line(const std::string& id) {
+  return "<13>Mar  9 07:12:44 edge3 app: logsift-probe " + id + "\n";
+}
+
 inline bool eventually(const std::function<bool()>& condition, int timeout_ms = 20000) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {

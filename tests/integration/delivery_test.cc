@@ -6,14 +6,6 @@ using namespace logsift::integration;
 
 namespace {
 
-const char* kRules = R"(ruleset: it
-rules:
-  - id: it.probe
-    name: Probe message
-    match: 'logsift-probe (?<probe_id>\S+)'
-    group_by: [probe_id]
-)";
-
 int run(const std::string& command) { return std::system(("(" + command + ") >/dev/null 2>&1").c_str()); }
 
 // A CA plus server and client certificates signed by it, made with the openssl CLI.
@@ -41,7 +33,7 @@ bool tls_send(const fs::path& certs, std::uint16_t port, const std::string& line
 
 TEST_CASE("logger over UDP and TCP, 3164 and 5424, LF and octet counted, and NDJSON all become alerts", "[integration]") {
   auto dir = scratch("delivery");
-  write_text(dir / "rules.yaml", kRules);
+  write_text(dir / "rules.yaml", kProbeRules);
   Daemon d(dir, config_with(listener("udp", "udp") + listener("tcp", "tcp") + listener("json", "ndjson")));
   REQUIRE(d.ready());
   const auto udp = std::to_string(d.port("udp"));
@@ -71,7 +63,7 @@ TEST_CASE("logger over UDP and TCP, 3164 and 5424, LF and octet counted, and NDJ
 TEST_CASE("TLS and mutual TLS deliver; a client without a certificate or a handshake is refused and counted", "[integration][tls]") {
   auto dir = scratch("tls");
   REQUIRE(make_certificates(dir));
-  write_text(dir / "rules.yaml", kRules);
+  write_text(dir / "rules.yaml", kProbeRules);
   const std::string tls = "    tls:\n      cert: " + (dir / "server.crt").string() + "\n      key: " +
                           (dir / "server.key").string() + "\n      ca: " + (dir / "ca.crt").string() +
                           "\n      handshake_timeout: 1s\n";

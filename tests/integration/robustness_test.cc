@@ -7,24 +7,10 @@
 
 using namespace logsift::integration;
 
-namespace {
-
-const char* kRules = R"(ruleset: it
-rules:
-  - id: it.probe
-    name: Probe message
-    match: 'logsift-probe (?<probe_id>\S+)'
-    group_by: [probe_id]
-)";
-
-std::string probe_line(const std::string& id) { return "<13>Mar  9 07:12:44 edge3 app: logsift-probe " + id + "\n"; }
-
-}  // namespace
-
 TEST_CASE("garbage, oversize frames, bad octet counts and idle connections are counted, not fatal", "[integration]") {
   raise_file_limit(8192);
   auto dir = scratch("bad-input");
-  write_text(dir / "rules.yaml", kRules);
+  write_text(dir / "rules.yaml", kProbeRules);
   Daemon d(dir, config_with(listener("tcp", "tcp", "    max_message_bytes: 1KiB\n    max_connections: 4000\n") +
                             listener("udp", "udp")));
   REQUIRE(d.ready());
@@ -70,7 +56,7 @@ TEST_CASE("garbage, oversize frames, bad octet counts and idle connections are c
 
 TEST_CASE("a dead sink slows the TCP sender down and every message sent is accounted for", "[integration][backpressure]") {
   auto dir = scratch("backpressure");
-  write_text(dir / "rules.yaml", kRules);
+  write_text(dir / "rules.yaml", kProbeRules);
   Daemon d(dir, config_with(listener("tcp", "tcp"),
                             "pipeline:\n  queue_batches: 2\n  batch_messages: 64\n  max_pending_alerts: 8\n"
                             "  max_pending_batches: 2\n",
@@ -123,7 +109,7 @@ TEST_CASE("a dead sink slows the TCP sender down and every message sent is accou
 
 TEST_CASE("SIGTERM under load exits 0 and processes every message it accepted", "[integration]") {
   auto dir = scratch("sigterm");
-  write_text(dir / "rules.yaml", kRules);
+  write_text(dir / "rules.yaml", kProbeRules);
   Daemon d(dir, config_with(listener("tcp", "tcp")));
   REQUIRE(d.ready());
   std::atomic<bool> stop_sending{false};
