@@ -83,7 +83,7 @@ struct PipelineStats {
   std::uint64_t matched_records = 0;
   std::uint64_t incidents = 0;
   std::uint64_t truncated = 0;  // messages ingest flagged as truncated
-  std::array<std::uint64_t, kParseIssueKinds> parse_issues{};
+  std::array<std::uint64_t, parsers::kParseIssueCount> parse_issues{};
   std::vector<std::pair<std::string, std::uint64_t>> matches_per_rule;  // rule id -> matches
   std::uint64_t pcre_errors = 0;
   std::int64_t lag_us = 0;  // arrival-to-processing delay of the latest batch

@@ -25,13 +25,12 @@
 
 namespace logsift::pipeline {
 
-inline constexpr std::size_t kParseIssueKinds = static_cast<std::size_t>(parsers::ParseIssue::kUnrecognised) + 1;
 
 struct ProcessCounters {
   std::uint64_t records = 0;
   std::uint64_t matched_records = 0;  // records at least one rule matched
   std::uint64_t incidents = 0;        // rule matches
-  std::array<std::uint64_t, kParseIssueKinds> parse_issues{};  // by parsers::ParseIssue
+  std::array<std::uint64_t, parsers::kParseIssueCount> parse_issues{};  // by parsers::ParseIssue
   std::vector<std::uint64_t> matches_per_rule;  // by rule index of the current rule set
 };
 
