@@ -3,6 +3,8 @@
 // Line layout (keys always present, in this order, so every line has the same shape):
 //   @timestamp, event{kind,action,severity,id,original}, rule{id,name,ruleset}, host{name,...},
 //   message, <ECS objects of mapped captures>, labels{...}, tags[...], logsift{...}
+// Fields that do not apply are null (or 0, "", [], {}), never missing; problem_opened,
+// resolve_after_ms and open_reason are null outside problems, template outside auto:* rules.
 #include "daemon/emit/alert_json.h"
 
 #include <algorithm>
@@ -121,7 +123,45 @@ void append_string_array(const std::vector<std::string>& values, std::string& ou
   out.push_back(']');
 }
 
+void append_string_or_null(std::string_view s, std::string& out) {
+  if (s.empty()) {
+    out.append("null");
+  } else {
+    append_json_string(s, out);
+  }
+}
+
+// {"count":N,"within_ms":W,"spread_hosts":H}: what opens a problem for this signature. Detect
+// always sets count >= 1, so a zero count means the alert carries no threshold: null.
+void append_threshold(const detect::Alert& a, std::string& out) {
+  if (a.threshold_count == 0) {
+    out.append("null");
+    return;
+  }
+  out.append("{\"count\":");
+  append_json_uint(a.threshold_count, out);
+  out.append(",\"within_ms\":");
+  append_json_int(a.window_ms, out);
+  out.append(",\"spread_hosts\":");
+  append_json_uint(a.spread_hosts, out);
+  out.push_back('}');
+}
+
+// {"id":"<16 hex>","text":"..."} for auto:* rules (those with a mined template), else null.
+void append_template(const detect::Alert& a, std::string& out) {
+  if (a.template_id.empty()) {
+    out.append("null");
+    return;
+  }
+  out.append("{\"id\":");
+  append_json_string(a.template_id, out);
+  out.append(",\"text\":");
+  append_json_string(a.template_text, out);
+  out.push_back('}');
+}
+
 void append_logsift_object(const detect::Alert& a, std::string& out) {
+  const bool in_problem = a.problem_id != 0;
   out.append(",\"logsift\":{\"signature_id\":");
   append_hex16(a.signature_id, out);
   out.append(",\"signature\":{");
@@ -142,6 +182,10 @@ void append_logsift_object(const detect::Alert& a, std::string& out) {
     case detect::ProblemState::kOpen: out.append("\"open\""); break;
     case detect::ProblemState::kResolved: out.append("\"resolved\""); break;
   }
+  out.append(",\"problem_opened\":");
+  append_time_or_null(in_problem ? a.problem_opened_us : 0, out);
+  out.append(",\"open_reason\":");
+  append_string_or_null(in_problem ? a.open_reason : std::string_view(), out);
   out.append(",\"reopen_count\":");
   append_json_uint(a.reopen_count, out);
   out.append(",\"occurrences\":");
@@ -156,12 +200,26 @@ void append_logsift_object(const detect::Alert& a, std::string& out) {
   append_time_or_null(a.last_seen_us, out);
   out.append(",\"window_ms\":");
   append_json_int(a.window_ms, out);
+  out.append(",\"threshold\":");
+  append_threshold(a, out);
+  out.append(",\"resolve_after_ms\":");
+  if (in_problem) {
+    append_json_int(a.resolve_after_ms, out);
+  } else {
+    out.append("null");
+  }
   out.append(",\"hosts_affected\":");
   append_json_uint(a.hosts_affected, out);
   out.append(",\"hosts\":");
   append_string_array(a.hosts, out);
   out.append(",\"severity\":");
   append_json_string(severity_label(a.severity), out);
+  out.append(",\"base_severity\":");
+  append_json_string(severity_label(a.base_severity), out);
+  out.append(",\"escalation\":");
+  append_json_uint(a.escalation, out);
+  out.append(",\"template\":");
+  append_template(a, out);
   out.push_back('}');
 }
 

@@ -21,7 +21,8 @@ void append_alert_json(const detect::Alert& alert, std::string& out);
 // "problem.reopened".
 std::string_view action_label(detect::AlertAction action);
 
-// The `logsift.severity` value: "informational", "low", "medium", "high", "critical".
+// The `logsift.severity` (and `logsift.base_severity`) value: "informational", "low", "medium",
+// "high", "critical".
 std::string_view severity_label(rules::Severity severity);
 
 // The `event.severity` number, as Elastic detection rules use it: 1, 21, 47, 73, 99.

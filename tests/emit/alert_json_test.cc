@@ -3,10 +3,12 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "daemon/emit/batch_writer.h"
 #include "daemon/emit/ecs_fields.h"
@@ -56,6 +58,25 @@ std::int64_t int_at(simdjson::dom::element doc, std::string_view pointer) {
 
 bool has(simdjson::dom::element doc, std::string_view pointer) {
   return doc.at_pointer(pointer).error() == simdjson::SUCCESS;
+}
+
+// Present and null (not missing).
+bool is_null_at(simdjson::dom::element doc, std::string_view pointer) {
+  simdjson::dom::element v;
+  return doc.at_pointer(pointer).get(v) == simdjson::SUCCESS && v.is_null();
+}
+
+std::vector<std::string> keys_at(simdjson::dom::element doc, std::string_view pointer) {
+  simdjson::dom::object object;
+  INFO(pointer);
+  REQUIRE(doc.at_pointer(pointer).get_object().get(object) == simdjson::SUCCESS);
+  std::vector<std::string> keys;
+  for (const auto member : object) keys.emplace_back(member.key);
+  return keys;
+}
+
+bool is_hex16(std::string_view s) {
+  return s.size() == 16 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 std::string quoted(std::string_view s) {
@@ -140,6 +161,91 @@ TEST_CASE("an alert line is one JSON object with the ECS fields", "[emit]") {
   CHECK(string_at(doc, "/logsift/severity") == "medium");
 }
 
+TEST_CASE("an incident carries its threshold and severities, and null problem fields", "[emit]") {
+  detect::Alert a = incident_example();
+  a.problem_opened_us = testing::kExampleTimeUs;  // ignored without a problem id
+  a.open_reason = "recurrence";
+  simdjson::dom::parser parser;
+  const auto doc = parse(parser, to_json_line(a));
+  CHECK(is_null_at(doc, "/logsift/problem_opened"));
+  CHECK(is_null_at(doc, "/logsift/open_reason"));
+  CHECK(is_null_at(doc, "/logsift/resolve_after_ms"));  // set on the alert, no problem to resolve
+  CHECK(keys_at(doc, "/logsift/threshold") ==
+        std::vector<std::string>{"count", "within_ms", "spread_hosts"});
+  CHECK(int_at(doc, "/logsift/threshold/count") == 5);
+  CHECK(int_at(doc, "/logsift/threshold/within_ms") == 600000);
+  CHECK(int_at(doc, "/logsift/threshold/spread_hosts") == 3);
+  CHECK(string_at(doc, "/logsift/base_severity") == "medium");
+  CHECK(int_at(doc, "/logsift/escalation") == 0);
+  CHECK(is_null_at(doc, "/logsift/template"));
+}
+
+TEST_CASE("a problem alert carries when and why it opened and when it resolves", "[emit]") {
+  simdjson::dom::parser parser;
+  const auto doc = parse(parser, to_json_line(testing::problem_opened_example()));
+  CHECK(string_at(doc, "/logsift/problem_opened") == "2026-03-09T07:13:25.123456Z");
+  CHECK(string_at(doc, "/logsift/open_reason") == "recurrence");
+  CHECK(int_at(doc, "/logsift/resolve_after_ms") == 3'600'000);
+  CHECK(int_at(doc, "/logsift/threshold/count") == 5);
+  CHECK(is_null_at(doc, "/logsift/template"));
+
+  detect::Alert updated = testing::problem_opened_example();
+  updated.action = detect::AlertAction::kProblemUpdated;
+  updated.open_reason = {};  // detect sets a reason on opened/reopened only
+  const auto doc2 = parse(parser, to_json_line(updated));
+  CHECK(is_null_at(doc2, "/logsift/open_reason"));
+  CHECK(string_at(doc2, "/logsift/problem_opened") == "2026-03-09T07:13:25.123456Z");
+
+  detect::Alert spread = testing::problem_opened_example();
+  spread.open_reason = "spread";
+  spread.spread_hosts = 0;  // spread off is 0, not null
+  const auto doc3 = parse(parser, to_json_line(spread));
+  CHECK(string_at(doc3, "/logsift/open_reason") == "spread");
+  CHECK(int_at(doc3, "/logsift/threshold/spread_hosts") == 0);
+
+  detect::Alert unknown_open = testing::problem_opened_example();
+  unknown_open.problem_opened_us = 0;
+  unknown_open.threshold_count = 0;  // no threshold known
+  const auto doc4 = parse(parser, to_json_line(unknown_open));
+  CHECK(is_null_at(doc4, "/logsift/problem_opened"));
+  CHECK(is_null_at(doc4, "/logsift/threshold"));
+}
+
+TEST_CASE("an auto: rule's alert carries its template, escalation and base severity", "[emit]") {
+  const detect::Alert a = testing::auto_problem_reopened_example();
+  simdjson::dom::parser parser;
+  const auto doc = parse(parser, to_json_line(a));
+  CHECK(string_at(doc, "/event/action") == "problem.reopened");
+  CHECK(int_at(doc, "/event/severity") == 73);
+  CHECK(string_at(doc, "/logsift/severity") == "high");
+  CHECK(string_at(doc, "/logsift/base_severity") == "medium");
+  CHECK(int_at(doc, "/logsift/escalation") == 1);
+  CHECK(int_at(doc, "/logsift/reopen_count") == 2);
+  CHECK(string_at(doc, "/logsift/open_reason") == "recurrence");
+  CHECK(string_at(doc, "/logsift/problem_opened") == "2026-03-09T09:40:02.000000Z");
+  CHECK(keys_at(doc, "/logsift/template") == std::vector<std::string>{"id", "text"});
+  const std::string id = string_at(doc, "/logsift/template/id");
+  CHECK(is_hex16(id));
+  CHECK(string_at(doc, "/rule/id") == "auto:" + id);
+  CHECK(string_at(doc, "/logsift/template/text") == "nfs: server <*> not responding, timed out");
+}
+
+TEST_CASE("the logsift object has the same keys in the same order on every alert", "[emit]") {
+  simdjson::dom::parser parser;
+  const auto incident = keys_at(parse(parser, to_json_line(incident_example())), "/logsift");
+  const auto opened =
+      keys_at(parse(parser, to_json_line(testing::problem_opened_example())), "/logsift");
+  const auto reopened =
+      keys_at(parse(parser, to_json_line(testing::auto_problem_reopened_example())), "/logsift");
+  CHECK(incident == opened);
+  CHECK(incident == reopened);
+  for (const char* key : {"problem_opened", "open_reason", "threshold", "resolve_after_ms",
+                          "base_severity", "escalation", "template"}) {
+    INFO(key);
+    CHECK(std::find(incident.begin(), incident.end(), key) != incident.end());
+  }
+}
+
 TEST_CASE("every action and severity has its documented label", "[emit]") {
   using A = detect::AlertAction;
   CHECK(action_label(A::kIncident) == "incident");
@@ -171,6 +277,10 @@ TEST_CASE("alert lines stay valid JSON whatever bytes the alert holds", "[emit]"
   a.fields = {{nasty, nasty}, {"source_ip", nasty}, {"source_port", nasty}, {"json.a.b", "v"}};
   a.signature_values = {{nasty, nasty}};
   a.hosts = {nasty};
+  a.problem_id = 1;
+  a.open_reason = nasty;
+  a.template_id = nasty;
+  a.template_text = nasty;
   const std::string line = to_json_line(a);
   simdjson::dom::parser parser;
   const auto doc = parse(parser, line);  // simdjson validates UTF-8 too
@@ -184,6 +294,9 @@ TEST_CASE("alert lines stay valid JSON whatever bytes the alert holds", "[emit]"
   CHECK(string_at(doc, "/labels/source_port") == message);
   // Label keys carry no dots (ECS forbids them).
   CHECK(string_at(doc, "/labels/json_a_b") == "v");
+  CHECK(string_at(doc, "/logsift/open_reason") == message);
+  CHECK(string_at(doc, "/logsift/template/id") == message);
+  CHECK(string_at(doc, "/logsift/template/text") == message);
 }
 
 TEST_CASE("a capture that maps to an ECS field already written is dropped, not repeated",
@@ -236,16 +349,19 @@ TEST_CASE("the ECS mapping table is sorted, found by name, and documented", "[em
 }
 
 TEST_CASE("appending to a reused buffer allocates nothing once it has grown", "[emit]") {
-  const detect::Alert a = incident_example();
-  std::string out;
-  append_alert_json(a, out);
-  const std::size_t one_line = out.size();
-  out.clear();
-  const std::size_t before = testing::allocation_count();
-  append_alert_json(a, out);
-  const std::size_t allocations = testing::allocation_count() - before;
-  CHECK(out.size() == one_line);
-  CHECK(allocations == 0);
+  for (const detect::Alert& a : {incident_example(), testing::problem_opened_example(),
+                                 testing::auto_problem_reopened_example()}) {
+    INFO(a.rule_id << " " << action_label(a.action));
+    std::string out;
+    append_alert_json(a, out);
+    const std::size_t one_line = out.size();
+    out.clear();
+    const std::size_t before = testing::allocation_count();
+    append_alert_json(a, out);
+    const std::size_t allocations = testing::allocation_count() - before;
+    CHECK(out.size() == one_line);
+    CHECK(allocations == 0);
+  }
 }
 
 TEST_CASE("adding alerts to an open batch allocates nothing", "[emit]") {

@@ -140,5 +140,9 @@ TEST_CASE("the documented problem.opened example is what the encoder writes", "[
   check_example(read_doc(), "problem.opened", testing::problem_opened_example());
 }
 
+TEST_CASE("the documented auto problem.reopened example is what the encoder writes", "[emit]") {
+  check_example(read_doc(), "auto problem.reopened", testing::auto_problem_reopened_example());
+}
+
 }  // namespace
 }  // namespace logsift::emit

@@ -1,4 +1,4 @@
-// Alerts shared by the emit tests: the two documented examples of docs/alerts.md and helpers.
+// Alerts shared by the emit tests: the documented examples of docs/alerts.md and helpers.
 #pragma once
 
 #include <unistd.h>
@@ -43,6 +43,10 @@ inline detect::Alert incident_example() {
   a.window_ms = 600000;
   a.hosts_affected = 1;
   a.hosts = {"edge3"};
+  a.base_severity = rules::Severity::kMedium;
+  a.threshold_count = 5;
+  a.spread_hosts = 3;
+  a.resolve_after_ms = 3'600'000;  // set by detect, written as null: no problem yet
   return a;
 }
 
@@ -51,7 +55,6 @@ inline detect::Alert problem_opened_example() {
   a.action = detect::AlertAction::kProblemOpened;
   a.id = "c24d80a5513fe907";
   a.time_us = kExampleTimeUs + 41'000'000;  // the fifth failure, 41 s later
-  a.severity = rules::Severity::kHigh;      // escalated
   a.message = "Failed password for invalid user admin from 203.0.113.45 port 51190 ssh2";
   a.original =
       "<38>Mar  9 07:13:25 edge3 sshd[2240]: Failed password for invalid user admin from "
@@ -69,6 +72,46 @@ inline detect::Alert problem_opened_example() {
   a.last_seen_us = a.time_us;
   a.hosts_affected = 2;
   a.hosts = {"edge3", "edge4"};
+  a.problem_opened_us = a.time_us;
+  a.open_reason = "recurrence";
+  return a;
+}
+
+// An unknown message that recurs: the auto:<template id> problem of a mined template, back for the
+// second time after resolving, so escalated one level (escalation_step 2).
+inline detect::Alert auto_problem_reopened_example() {
+  detect::Alert a;
+  a.action = detect::AlertAction::kProblemReopened;
+  a.id = "3b9f61d07ce2a845";
+  a.time_us = 1773049202000000;  // 2026-03-09T09:40:02Z
+  a.rule_id = "auto:82d269d2245dcbd8";
+  a.rule_name = "Recurring unknown message: nfs: server <*> not responding, timed out";
+  a.ruleset = "auto";
+  a.base_severity = rules::Severity::kMedium;
+  a.escalation = 1;
+  a.severity = rules::Severity::kHigh;
+  a.tags = {"auto", "template"};
+  a.host = "app7";
+  a.message = "nfs: server filer2 not responding, timed out";
+  a.original = "<3>Mar  9 09:40:02 app7 kernel: nfs: server filer2 not responding, timed out";
+  a.signature_id = 0xe0c4a3915d7b2f16;
+  a.problem_id = 0x7d15c0e94a2b6f83;
+  a.problem_state = detect::ProblemState::kOpen;
+  a.problem_opened_us = a.time_us;
+  a.open_reason = "recurrence";
+  a.reopen_count = 2;
+  a.occurrences = 23;
+  a.window_count = 1;
+  a.first_seen_us = 1773022491000000;  // 2026-03-09T02:14:51Z
+  a.last_seen_us = a.time_us;
+  a.window_ms = 600000;
+  a.threshold_count = 5;
+  a.spread_hosts = 3;
+  a.resolve_after_ms = 3'600'000;
+  a.hosts_affected = 1;
+  a.hosts = {"app7"};
+  a.template_id = "82d269d2245dcbd8";
+  a.template_text = "nfs: server <*> not responding, timed out";
   return a;
 }
 
