@@ -11,25 +11,6 @@ namespace logsift::rules {
 
 namespace {
 
-// A literal pattern as a regex both engines read the same way: bytes that are not ASCII
-// letters or digits become \xHH.
-std::string literal_to_regex(std::string_view literal) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(literal.size() * 2);
-  for (unsigned char c : literal) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
-    if (plain) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
-}
-
 unsigned hyperscan_flags(const Pattern& p) {
   unsigned flags = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
   if (p.case_insensitive) flags |= HS_FLAG_CASELESS;
@@ -71,7 +52,28 @@ std::vector<std::pair<std::uint32_t, std::string>> capture_names(const pcre2_cod
   return names;
 }
 
+std::string literal_to_regex(std::string_view literal) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(literal.size() * 2);
+  for (unsigned char c : literal) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
+    if (plain) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string pattern_expression(const Pattern& pattern) {
+  return pattern.literal ? literal_to_regex(pattern.source) : pattern.source;
+}
 
 RuleSet::RuleSet() = default;
 
@@ -123,7 +125,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
     }
     set->conditions_.push_back(std::move(conditions));
     for (const auto& p : rule.patterns) {
-      std::string expression = p.literal ? literal_to_regex(p.source) : p.source;
+      std::string expression = pattern_expression(p);
       int error_code = 0;
       PCRE2_SIZE error_offset = 0;
       pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expression.data()), expression.size(),

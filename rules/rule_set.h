@@ -54,6 +54,10 @@ struct CompileStats {
 
 enum class PatternEngine : std::uint8_t { kHyperscan, kPrefilter, kPcreOnly };
 
+// The regex both engines are given for a pattern: its source, or for a literal the same bytes
+// with every character that is not an ASCII letter, digit or space written as \xHH.
+std::string pattern_expression(const Pattern& pattern);
+
 class RuleSet {
  public:
   // Compiles `rules` (already validated by the loader). On failure returns every pattern error.

@@ -97,7 +97,10 @@ ingest::BatchLimits batch_limits(const config::DaemonConfig& config) {
   for (const auto& l : config.listeners) largest = std::max<std::size_t>(largest, l.max_message_bytes);
   ingest::BatchLimits limits;
   limits.max_messages = std::max<std::size_t>(config.pipeline.batch_messages, 1);
-  const std::size_t typical = limits.max_messages * (512 + ingest::kPadding);
+  // Each busy stream connection fills a batch of its own, so batches stay small enough that a
+  // thousand senders do not pin a gigabyte: at most 256 KiB unless messages need more.
+  constexpr std::size_t kCapBytes = 256 * 1024;
+  const std::size_t typical = std::min(limits.max_messages * (512 + ingest::kPadding), kCapBytes);
   limits.max_bytes = std::max(typical, 2 * (largest + ingest::kPadding));
   return limits;
 }

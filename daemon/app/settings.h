@@ -22,8 +22,8 @@ std::vector<parsers::ExpectedFormat> listener_formats(const config::DaemonConfig
 detect::DetectOptions detect_options(const config::DaemonConfig& config);
 parsers::ParseOptions parse_options(const config::DaemonConfig& config);
 emit::BatchOptions batch_options(const config::DaemonConfig& config, const std::string& default_producer);
-// Raw batch size: room for `batch_messages` typical messages, never less than two of the
-// largest message any listener accepts.
+// Raw batch size: room for `batch_messages` typical messages, capped at 256 KiB (every busy
+// stream connection holds one), never less than two of the largest message any listener accepts.
 ingest::BatchLimits batch_limits(const config::DaemonConfig& config);
 // Worker threads: the configured count, or the cores left after the I/O threads (at least 1).
 std::size_t worker_count(const config::DaemonConfig& config, unsigned hardware_threads);
