@@ -6,6 +6,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "rules/duration.h"
@@ -200,6 +201,9 @@ void FileReader::read_rule(const YAML::Node& node) {
 
   read_problem(node, rule);
   if (node["examples"]) read_examples(node["examples"], rule);
+  // The rule as written plus the defaults it inherits: what a reload compares.
+  rule.content_fingerprint = std::hash<std::string>{}(ruleset_ + "\n" + YAML::Dump(node) + "\n" +
+                                                      (defaults_.IsMap() ? YAML::Dump(defaults_) : std::string()));
 
   if (!rule.id.empty()) {
     std::string here = std::string(file_) + ":" + std::to_string(rule.line);

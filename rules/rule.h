@@ -80,6 +80,9 @@ struct Rule {
   std::vector<Example> examples;
   std::string file;        // where the rule was defined, for messages
   int line = 0;
+  // Equal for two loads of the same rule text (with the same file defaults) in one process;
+  // a reload compares it to tell changed rules from unchanged ones. Not stable across builds.
+  std::size_t content_fingerprint = 0;
 };
 
 // A named value a match extracted: a named capture, viewing the scanned field.

@@ -186,9 +186,10 @@ void Daemon::reload() {
     p.logger.error("rule reload failed; keeping the current rules", {{"problems", build.errors.size()}});
     for (const auto& e : build.errors) p.logger.error("rule reload problem", {{"problem", e.to_string()}});
   } else {
-    p.pipeline->set_rule_set(build.rule_set);
+    const std::size_t dropped = p.pipeline->set_rule_set(build.rule_set);
     p.logger.info("rules reloaded", {{"rules", build.rule_set->rules().size()},
-                                     {"cache_hits", build.rule_set->stats().cache_hits}});
+                                     {"cache_hits", build.rule_set->stats().cache_hits},
+                                     {"signatures_dropped", dropped}});
   }
   (void)p.notifier.ready("serving");
 }

@@ -73,6 +73,8 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
   out.counter("logsift_incidents_suppressed_total", "Incidents folded into a later alert's count.", d.incidents_suppressed);
   out.gauge("logsift_signatures", "Signatures tracked now.", d.signatures_live);
   out.counter("logsift_signature_evictions_total", "Signatures evicted at the max_signatures cap.", d.signature_evictions);
+  out.counter("logsift_signatures_dropped_by_reload_total", "Signatures dropped because their rule changed or went away.",
+              d.signatures_dropped_by_reload);
   out.gauge("logsift_templates", "Message templates held by the miner.", d.templates_live);
   out.counter("logsift_template_evictions_total", "Templates evicted at the max_templates cap.", d.template_evictions);
   out.counter("logsift_unmatched_trouble_total", "Unmatched messages that looked like trouble and were mined.", d.unmatched_trouble);

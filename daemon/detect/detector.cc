@@ -265,4 +265,17 @@ void Detector::Impl::advance(std::int64_t now_us, std::vector<Alert>& out) {
   }
 }
 
+std::size_t Detector::Impl::forget_rules(const std::function<bool(std::string_view)>& changed) {
+  std::vector<std::uint64_t> doomed;
+  for (SignatureState* s = table_.oldest(); s != nullptr; s = table_.newer(*s)) {
+    if (changed(s->rule_id)) doomed.push_back(s->signature_id);
+  }
+  for (const std::uint64_t id : doomed) {
+    if (table_.find(id)->problem == ProblemState::kOpen) --counters_.problems_open;
+    table_.erase(id);  // its heap entries find nothing when they pop
+  }
+  counters_.signatures_dropped_by_reload += doomed.size();
+  return doomed.size();
+}
+
 }  // namespace logsift::detect

@@ -15,9 +15,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/detect/alert.h"
@@ -38,6 +40,7 @@ struct DetectCounters {
   std::uint64_t signature_evictions = 0;    // dropped for the max_signatures cap
   std::uint64_t open_problem_evictions = 0; // ... of which had an open problem
   std::uint64_t signatures_forgotten = 0;   // dropped after forget_after_ms of quiet
+  std::uint64_t signatures_dropped_by_reload = 0;  // their rule changed or went away
   std::uint64_t problems_open = 0;          // open now
   std::uint64_t problems_opened = 0;
   std::uint64_t problems_reopened = 0;
@@ -84,6 +87,11 @@ class Detector {
   // arrival time when no traffic comes); cost is proportional to the work due, not to the number
   // of signatures.
   void advance(std::int64_t now_us, std::vector<Alert>& out);
+
+  // Drops every signature of the rules `changed` says yes to (open problems included, counted in
+  // `signatures_dropped_by_reload`); a reload calls it for rules whose content changed or that
+  // are gone, so their old windows and thresholds do not carry over. Returns how many.
+  std::size_t forget_rules(const std::function<bool(std::string_view rule_id)>& changed);
 
   // True when the record passes the "looks like trouble" filter (severity or trouble words).
   bool looks_like_trouble(const parsers::Record& record) const;

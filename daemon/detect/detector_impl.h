@@ -22,6 +22,7 @@ class Detector::Impl {
   void observe_unmatched(const parsers::Record& record, std::int64_t now_us,
                          std::vector<Alert>& out);
   void advance(std::int64_t now_us, std::vector<Alert>& out);
+  std::size_t forget_rules(const std::function<bool(std::string_view)>& changed);
   bool looks_like_trouble(const parsers::Record& record) const;
   DetectCounters counters() const;
 

@@ -110,6 +110,10 @@ void Detector::observe_unmatched(const parsers::Record& record, std::int64_t now
 
 void Detector::advance(std::int64_t now_us, std::vector<Alert>& out) { impl_->advance(now_us, out); }
 
+std::size_t Detector::forget_rules(const std::function<bool(std::string_view)>& changed) {
+  return impl_->forget_rules(changed);
+}
+
 bool Detector::looks_like_trouble(const parsers::Record& record) const {
   return impl_->looks_like_trouble(record);
 }

@@ -48,6 +48,7 @@ detect::DetectCounters DetectShards::counters() const {
     total.signature_evictions += c.signature_evictions;
     total.open_problem_evictions += c.open_problem_evictions;
     total.signatures_forgotten += c.signatures_forgotten;
+    total.signatures_dropped_by_reload += c.signatures_dropped_by_reload;
     total.problems_open += c.problems_open;
     total.problems_opened += c.problems_opened;
     total.problems_reopened += c.problems_reopened;
@@ -58,6 +59,15 @@ detect::DetectCounters DetectShards::counters() const {
     total.template_evictions += c.template_evictions;
   }
   return total;
+}
+
+std::size_t DetectShards::forget_rules(const std::function<bool(std::string_view)>& changed) {
+  std::size_t dropped = 0;
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard->mutex);
+    dropped += shard->detector.forget_rules(changed);
+  }
+  return dropped;
 }
 
 std::string DetectShards::snapshot_path(const std::string& dir, std::size_t i) const {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -34,6 +35,9 @@ class DetectShards {
   void advance(std::int64_t now_us, std::vector<detect::Alert>& out);
 
   detect::DetectCounters counters() const;  // summed over shards
+
+  // Drops the state of signatures whose rule `changed` names, in every shard.
+  std::size_t forget_rules(const std::function<bool(std::string_view rule_id)>& changed);
 
   // Snapshots every shard to `dir/detect-<i>-of-<n>.snapshot`; returns one message per failure.
   std::vector<std::string> save(const std::string& dir);

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace logsift::pipeline {
 
@@ -64,10 +66,23 @@ std::vector<std::string> Pipeline::start() {
   return errors;
 }
 
-void Pipeline::set_rule_set(std::shared_ptr<const rules::RuleSet> rule_set) {
-  std::lock_guard lock(rules_mutex_);
-  rule_set_ = std::move(rule_set);
-  rules_version_.fetch_add(1);
+std::size_t Pipeline::set_rule_set(std::shared_ptr<const rules::RuleSet> rule_set) {
+  std::unordered_map<std::string_view, std::size_t> kept;  // rule id -> fingerprint, new set
+  for (const auto& rule : rule_set->rules()) kept.emplace(rule.id, rule.content_fingerprint);
+  std::unordered_set<std::string> changed;
+  std::shared_ptr<const rules::RuleSet> old;
+  {
+    std::lock_guard lock(rules_mutex_);
+    old = rule_set_;
+    rule_set_ = rule_set;
+    rules_version_.fetch_add(1);
+  }
+  for (const auto& rule : old->rules()) {
+    auto it = kept.find(rule.id);
+    if (it == kept.end() || it->second != rule.content_fingerprint) changed.insert(rule.id);
+  }
+  if (changed.empty()) return 0;
+  return detect_.forget_rules([&](std::string_view id) { return changed.count(std::string(id)) != 0; });
 }
 
 std::shared_ptr<const rules::RuleSet> Pipeline::rule_set() const {

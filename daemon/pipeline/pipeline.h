@@ -11,7 +11,9 @@
 //
 // Reload: set_rule_set() publishes a new compiled set; each worker switches between two batches,
 // so a batch is matched by one rule set from start to end. Detection state is keyed by
-// signature (rule id + group values) and survives reloads.
+// signature (rule id + group values): it survives reloads for rules whose content is unchanged
+// and is dropped for rules that changed or went away. A worker still finishing a batch with the
+// old set may record a few incidents of a changed rule after the drop; they age out.
 //
 // Backpressure: a sink that refuses or lags holds closed batches in the emitter; past
 // max_pending_batches the emitter stops taking alerts, past max_pending_alerts workers wait, and
@@ -105,7 +107,9 @@ class Pipeline {
 
   // Restores detection snapshots (returns one message per failure), then starts the threads.
   std::vector<std::string> start();
-  void set_rule_set(std::shared_ptr<const rules::RuleSet> rule_set);
+  // Publishes a new rule set and drops the detection state of rules whose content changed or
+  // that are gone (unchanged rules keep theirs). Returns how many signatures were dropped.
+  std::size_t set_rule_set(std::shared_ptr<const rules::RuleSet> rule_set);
   std::shared_ptr<const rules::RuleSet> rule_set() const;
   // Drains the queue, flushes batches, snapshots. Returns false when some batch could not be
   // written to the sink (it was kept until the end and is reported in stats().emit).

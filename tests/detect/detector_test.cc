@@ -447,3 +447,30 @@ TEST_CASE("evicting a signature with an open problem is counted separately", "[d
   CHECK(c.open_problem_evictions == 1);
   CHECK(c.problems_open == 0);
 }
+
+TEST_CASE("forget_rules drops the signatures of the named rules only, open problems included", "[detect]") {
+  Detector d(test_options());
+  auto changed = make_rule("sshd.failed_password");
+  auto kept = make_rule("sudo.auth_failure");
+  std::vector<Alert> out;
+  for (int i = 0; i < 3; ++i) feed(d, changed, "edge3", kT0 + i * kMinute, out);  // opens a problem
+  feed(d, changed, "edge4", kT0, out);
+  feed(d, kept, "edge3", kT0, out);
+  REQUIRE(d.counters().problems_open == 1);
+  REQUIRE(d.counters().signatures_live == 3);
+
+  CHECK(d.forget_rules([](std::string_view id) { return id == "sshd.failed_password"; }) == 2);
+  CHECK(d.counters().signatures_live == 1);
+  CHECK(d.counters().problems_open == 0);
+  CHECK(d.counters().signatures_dropped_by_reload == 2);
+
+  // The dropped signature starts over: its next incident is a first sight, and no stale
+  // deadline of the old state fires.
+  out.clear();
+  d.advance(kT0 + 3 * 60 * kMinute, out);
+  CHECK(of_action(out, AlertAction::kProblemResolved).empty());
+  feed(d, changed, "edge3", kT0 + 3 * 60 * kMinute, out);
+  auto incidents = of_action(out, AlertAction::kIncident);
+  REQUIRE(incidents.size() == 1);
+  CHECK(incidents[0].occurrences == 1);
+}

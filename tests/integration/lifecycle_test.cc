@@ -61,6 +61,8 @@ TEST_CASE("SIGHUP swaps in a valid rule set under traffic and keeps the old one 
   CHECK(eventually([&] { return d.metric("logsift_rule_reloads_total") == 1; }));
   CHECK(eventually([&] { return d.metric("logsift_rule_matches_total{rule=\"it.second\"}") > 0; }));
   CHECK(d.metric("logsift_rules_loaded") == 2);
+  // it.first did not change: its detection state stayed.
+  CHECK(d.metric("logsift_signatures_dropped_by_reload_total") == 0);
 
   // A regex that does not compile, then an example that fails: both refused, old set kept.
   write_text(dir / "rules.yaml", std::string(kTwoRules) + "  - id: it.broken\n    name: Broken\n    match: 'unclosed (group'\n");
@@ -73,6 +75,14 @@ TEST_CASE("SIGHUP swaps in a valid rule set under traffic and keeps the old one 
   CHECK(eventually([&] { return d.metric("logsift_rule_reload_failures_total") == 2; }));
   CHECK(d.metric("logsift_rules_loaded") == 2);
   CHECK(d.metric("logsift_rule_reloads_total") == 1);
+  // Changing it.first drops its state (one signature: host edge3) and keeps it.second's.
+  std::string changed_first = kTwoRules;
+  changed_first.replace(changed_first.find("first-kind (?<n>\\d+)"), 20, "first-kind (?<n>\\d+)$");
+  write_text(dir / "rules.yaml", changed_first);
+  d.signal(SIGHUP);
+  CHECK(eventually([&] { return d.metric("logsift_rule_reloads_total") == 2; }));
+  CHECK(d.metric("logsift_signatures_dropped_by_reload_total") == 1);
+  CHECK(d.log().find("signatures_dropped=1") != std::string::npos);
   const double before = d.metric("logsift_processed_records_total");
   CHECK(eventually([&] { return d.metric("logsift_processed_records_total") > before; }));
   CHECK(d.log().find("regex does not compile") != std::string::npos);

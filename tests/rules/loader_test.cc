@@ -155,3 +155,18 @@ TEST_CASE("durations accept units and combinations", "[rules]") {
   CHECK_FALSE(parse_duration_ms("5w"));
   CHECK_FALSE(parse_duration_ms("99999999999999999999s"));
 }
+
+TEST_CASE("a rule's content fingerprint changes with its text and its inherited defaults only", "[rules]") {
+  const std::string rule = "  - id: a\n    name: A\n    match: 'x (?<n>\\d+)'\n";
+  auto fingerprint = [](const std::string& text) {
+    auto r = load(text);
+    REQUIRE(r.ok());
+    return r.rules.at(0).content_fingerprint;
+  };
+  const auto base = fingerprint("ruleset: t\nrules:\n" + rule);
+  CHECK(fingerprint("ruleset: t\nrules:\n" + rule) == base);
+  CHECK(fingerprint("ruleset: t\n# a comment\nrules:\n" + rule) == base);
+  CHECK(fingerprint("ruleset: t\nrules:\n  - id: a\n    name: A\n    match: 'x (?<n>\\d*)'\n") != base);
+  CHECK(fingerprint("ruleset: t\ndefaults:\n  severity: high\nrules:\n" + rule) != base);
+  CHECK(fingerprint("ruleset: u\nrules:\n" + rule) != base);
+}
