@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "tests/ingest/ingest_test_support.h"
+#include "tests/tls_test_certificates.h"
 
 using namespace ingest_test;
 namespace asio = boost::asio;
@@ -26,16 +27,7 @@ struct Certificates {
     char pattern[] = "/tmp/logsift-ingest-tls-XXXXXX";
     if (!::mkdtemp(pattern)) return;
     dir = pattern;
-    const std::string d = dir.string();
-    const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    std::string script =
-        "cd " + d + " && " +
-        "openssl req -x509" + key + " -keyout ca.key -out ca.crt -subj /CN=logsift-test-ca -days 1 && " +
-        "openssl req" + key + " -keyout server.key -out server.csr -subj /CN=localhost && " +
-        "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 1 && " +
-        "openssl req" + key + " -keyout client.key -out client.csr -subj /CN=client && " +
-        "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 1";
-    ok = std::system(("(" + script + ") >" + d + "/openssl.log 2>&1").c_str()) == 0;
+    ok = logsift::testing::make_test_certificates(dir);
   }
   ~Certificates() {
     std::error_code ignored;

@@ -1,24 +1,13 @@
 // Messages from real clients reach decoded alert batches: util-linux logger over UDP and TCP in
 // RFC 3164 and RFC 5424, with and without octet counting; NDJSON over TCP; TLS and mutual TLS.
 #include "tests/integration/daemon_harness.h"
+#include "tests/tls_test_certificates.h"
 
 using namespace logsift::integration;
 
 namespace {
 
 int run(const std::string& command) { return std::system(("(" + command + ") >/dev/null 2>&1").c_str()); }
-
-// A CA plus server and client certificates signed by it, made with the openssl CLI.
-bool make_certificates(const fs::path& dir) {
-  const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-  const std::string script =
-      "cd " + dir.string() + " && openssl req -x509" + key + " -keyout ca.key -out ca.crt -subj /CN=it-ca -days 1" +
-      " && openssl req" + key + " -keyout server.key -out server.csr -subj /CN=127.0.0.1" +
-      " && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 1" +
-      " && openssl req" + key + " -keyout client.key -out client.csr -subj /CN=it-client" +
-      " && openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 1";
-  return run(script) == 0;
-}
 
 // Sends one line over TLS with openssl s_client; true when the session completed.
 bool tls_send(const fs::path& certs, std::uint16_t port, const std::string& line, bool client_cert) {
@@ -62,7 +51,7 @@ TEST_CASE("logger over UDP and TCP, 3164 and 5424, LF and octet counted, and NDJ
 
 TEST_CASE("TLS and mutual TLS deliver; a client without a certificate or a handshake is refused and counted", "[integration][tls]") {
   auto dir = scratch("tls");
-  REQUIRE(make_certificates(dir));
+  REQUIRE(logsift::testing::make_test_certificates(dir));
   write_text(dir / "rules.yaml", kProbeRules);
   const std::string tls = "    tls:\n      cert: " + (dir / "server.crt").string() + "\n      key: " +
                           (dir / "server.key").string() + "\n      ca: " + (dir / "ca.crt").string() +
