@@ -13,7 +13,7 @@
 #include "daemon/emit/batch_writer.h"
 #include "daemon/emit/ecs_fields.h"
 #include "daemon/emit/json_text.h"
-#include "tests/emit/allocation_counter.h"
+#include "tests/allocation_counter.h"
 #include "tests/emit/sample_alerts.h"
 
 namespace logsift::emit {
@@ -356,9 +356,9 @@ TEST_CASE("appending to a reused buffer allocates nothing once it has grown", "[
     append_alert_json(a, out);
     const std::size_t one_line = out.size();
     out.clear();
-    const std::size_t before = testing::allocation_count();
+    const std::size_t before = logsift::testing::allocation_count();
     append_alert_json(a, out);
-    const std::size_t allocations = testing::allocation_count() - before;
+    const std::size_t allocations = logsift::testing::allocation_count() - before;
     CHECK(out.size() == one_line);
     CHECK(allocations == 0);
   }
@@ -370,9 +370,9 @@ TEST_CASE("adding alerts to an open batch allocates nothing", "[emit]") {
   std::vector<EncodedBatch> closed;
   closed.reserve(4);
   writer.add(a, 0, closed);
-  const std::size_t before = testing::allocation_count();
+  const std::size_t before = logsift::testing::allocation_count();
   for (int i = 0; i < 100; ++i) writer.add(a, 0, closed);
-  const std::size_t allocations = testing::allocation_count() - before;
+  const std::size_t allocations = logsift::testing::allocation_count() - before;
   CHECK(allocations == 0);
   CHECK(closed.empty());
 }

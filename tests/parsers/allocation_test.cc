@@ -1,8 +1,5 @@
 // "No allocation per message in steady state": counts calls to the global operator new while
 // parsing, after the parsers have seen the longest line once.
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -10,39 +7,8 @@
 
 #include "parsers/line_parser.h"
 #include "parsers/structured_data.h"
+#include "tests/allocation_counter.h"
 #include "tests/parsers/test_util.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-// Replacements for the whole test binary; they only count. The binary exports them
-// (ENABLE_EXPORTS in CMakeLists.txt) so that libsimdjson.so allocates through them too and every
-// allocation is released by the matching function, with or without AddressSanitizer.
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-// simdjson allocates with new (std::nothrow).
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-// GCC cannot see that these free() what the operator new above malloc()ed.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
 
 using namespace logsift::parsers;
 
@@ -63,7 +29,7 @@ TEST_CASE("parsing allocates nothing once the parser has warmed up", "[parsers][
   LineParser parser(options);
   for (const std::string& line : lines) (void)parser.parse(line);  // warm-up
 
-  const long before = g_allocations.load();
+  const long before = static_cast<long>(logsift::testing::allocation_count());
   std::size_t clean = 0;
   for (int round = 0; round < 100; ++round) {
     for (const std::string& line : lines) {
@@ -75,13 +41,13 @@ TEST_CASE("parsing allocates nothing once the parser has warmed up", "[parsers][
       }
     }
   }
-  const long allocations = g_allocations.load() - before;
+  const long allocations = static_cast<long>(logsift::testing::allocation_count()) - before;
   CHECK(clean == 400);
   CHECK(allocations == 0);
 
   // The counter does see allocations: a cold parser allocates its JSON buffers.
-  const long cold_before = g_allocations.load();
+  const long cold_before = static_cast<long>(logsift::testing::allocation_count());
   LineParser cold(options);
   (void)cold.parse(lines[3]);
-  CHECK(g_allocations.load() > cold_before);
+  CHECK(static_cast<long>(logsift::testing::allocation_count()) > cold_before);
 }

@@ -1,0 +1,87 @@
+#include "daemon/pipeline/record_processor.h"
+
+#include <catch2/catch.hpp>
+
+#include "rules/loader.h"
+#include "tests/allocation_counter.h"
+
+using namespace logsift;
+
+namespace {
+
+std::shared_ptr<const rules::RuleSet> compile(const std::string& yaml) {
+  rules::LoadedRules loaded;
+  rules::load_rule_text(yaml, "test.yaml", loaded);
+  REQUIRE(loaded.ok());
+  auto set = rules::RuleSet::compile(std::move(loaded.rules), {});
+  REQUIRE(set);
+  return std::move(set).value();
+}
+
+const char* kRules = R"(ruleset: t
+rules:
+  - id: ssh.fail
+    name: Failed password
+    match: 'Failed password for (?<user_name>\S+) from (?<source_ip>\S+)'
+    group_by: [source_ip]
+    problem: { count: 3, within: 10m, resolve_after: 1h }
+  - id: json.level
+    name: JSON error level
+    match: { regex: '^error$', field: json.log.level }
+)";
+
+// A mix of what a worker sees: incidents of a recurring signature, JSON, unmatched lines that look
+// like trouble (mined) and ordinary ones, garbage.
+const std::vector<std::string> kLines = {
+    "<38>Mar  9 07:12:44 edge3 sshd[2211]: Failed password for root from 203.0.113.7 port 22 ssh2",
+    "<38>Mar  9 07:12:45 edge4 sshd[2212]: Failed password for admin from 203.0.113.7 port 23 ssh2",
+    "<13>1 2026-03-09T07:12:44.123Z web1 app 77 - - Failed password for bob from 198.51.100.2 x",
+    R"({"message": "query failed", "log": {"level": "error"}, "host": "db1"})",
+    "<11>Mar  9 07:12:46 db1 postgres[77]: connection to 10.0.0.9 refused after 30s timeout",
+    "<11>Mar  9 07:12:47 db1 postgres[78]: connection to 10.0.0.12 refused after 31s timeout",
+    "<14>Mar  9 07:12:48 web1 nginx: GET /index.html 200",
+    "\x01\xff garbage \xfe",
+};
+
+}  // namespace
+
+TEST_CASE("parse, match and detect allocate nothing per message once warmed up", "[pipeline][alloc]") {
+  pipeline::DetectShards detect(2, detect::DetectOptions{});
+  parsers::ParseOptions options;
+  options.reference_time_us = 1'773'000'000LL * 1'000'000;
+  pipeline::RecordProcessor processor(compile(kRules), options, detect);
+  std::vector<detect::Alert> alerts;
+  alerts.reserve(64);
+  const std::int64_t now_us = options.reference_time_us;
+  // Warm-up: signatures, templates and problems are created, buffers reach their size.
+  for (int round = 0; round < 5; ++round) {
+    for (const auto& line : kLines) processor.process(line, parsers::ExpectedFormat::kAuto, false, now_us, alerts);
+  }
+  REQUIRE(detect.counters().problems_opened >= 1);
+  REQUIRE(detect.counters().templates_live >= 1);
+  alerts.clear();
+
+  // Steady state: the same signatures recur within their suppression interval.
+  const std::size_t before = logsift::testing::allocation_count();
+  for (int round = 0; round < 200; ++round) {
+    for (const auto& line : kLines) processor.process(line, parsers::ExpectedFormat::kAuto, false, now_us + round, alerts);
+  }
+  const std::size_t allocations = logsift::testing::allocation_count() - before;
+  CHECK(alerts.empty());  // everything folded into counts
+  CHECK(allocations == 0);
+  CHECK(processor.counters().records == 205 * kLines.size());
+  CHECK(processor.counters().incidents == 205 * 4);
+}
+
+TEST_CASE("record processor counts parse issues and matches per rule", "[pipeline]") {
+  pipeline::DetectShards detect(1, detect::DetectOptions{});
+  pipeline::RecordProcessor processor(compile(kRules), parsers::ParseOptions{}, detect);
+  std::vector<detect::Alert> alerts;
+  for (const auto& line : kLines) processor.process(line, parsers::ExpectedFormat::kAuto, false, 1, alerts);
+  const auto& c = processor.counters();
+  CHECK(c.records == kLines.size());
+  CHECK(c.matched_records == 4);
+  CHECK(c.matches_per_rule == std::vector<std::uint64_t>{3, 1});
+  CHECK(c.parse_issues[static_cast<std::size_t>(parsers::ParseIssue::kUnrecognised)] == 1);
+  CHECK(processor.process("", parsers::ExpectedFormat::kAuto, false, 1, alerts) == parsers::Quality::kRaw);
+}
