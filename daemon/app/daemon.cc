@@ -70,7 +70,9 @@ struct Daemon::Parts {
   Parts(config::DaemonConfig c, AppEnvironment e)
       : config(std::move(c)),
         env(std::move(e)),
-        logger(ops::LoggerOptions{log_level(config.log.level), config.log.rate_limit_per_s, true, 1024},
+        // journald stamps every line itself; a timestamp of our own would only repeat it.
+        logger(ops::LoggerOptions{log_level(config.log.level), config.log.rate_limit_per_s,
+                                  env.journal_stream.empty(), 1024},
                ops::system_log_clock(), ops::stderr_log_sink()),
         notifier(env.notify_socket) {}
 };
@@ -213,6 +215,7 @@ int Daemon::run() {
     }
     if (sig == SIGHUP) reload();
     if (watchdog) (void)p.notifier.watchdog();
+    p.logger.report_suppressed();  // floods that ended are summed up, once
     const auto emit = p.pipeline->stats().emit;
     if (emit.sink_errors > p.sink_errors_logged) {
       p.sink_errors_logged = emit.sink_errors;

@@ -26,6 +26,7 @@ struct AppEnvironment {
   std::string notify_socket;   // $NOTIFY_SOCKET
   std::string watchdog_usec;   // $WATCHDOG_USEC
   std::string watchdog_pid;    // $WATCHDOG_PID
+  std::string journal_stream;  // $JOURNAL_STREAM: set when stderr goes to journald
   std::string working_dir;
   std::string executable_path;
   std::string host_name;

@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   env.notify_socket = env_or_empty("NOTIFY_SOCKET");
   env.watchdog_usec = env_or_empty("WATCHDOG_USEC");
   env.watchdog_pid = env_or_empty("WATCHDOG_PID");
+  env.journal_stream = env_or_empty("JOURNAL_STREAM");
   env.config_file = config_file;
   char buffer[PATH_MAX];
   if (getcwd(buffer, sizeof buffer) != nullptr) env.working_dir = buffer;
