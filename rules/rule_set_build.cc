@@ -10,16 +10,21 @@ RuleSetBuild build_rule_set(std::span<const std::string> paths, const CompileOpt
   auto loaded = load_rule_paths(paths);
   build.files = loaded.files.size();
   build.errors = std::move(loaded.errors);
-  if (!build.errors.empty()) return build;
   if (loaded.rules.empty()) {
-    build.errors.push_back({paths.empty() ? std::string("(no paths)") : paths.front(), 0, {}, "no rules found"});
+    if (build.errors.empty()) {
+      build.errors.push_back({paths.empty() ? std::string("(no paths)") : paths.front(), 0, {}, "no rules found"});
+    }
     return build;
   }
-  auto compiled = RuleSet::compile(std::move(loaded.rules), options);
+  // The rules that did load are compiled even when others did not, so one run reports regex
+  // errors next to structural ones. Such a partial set is not kept (nor cached).
+  const bool partial = !build.errors.empty();
+  auto compiled = RuleSet::compile(std::move(loaded.rules), partial ? CompileOptions{} : options);
   if (!compiled) {
-    build.errors = std::move(compiled).error();
+    for (auto& e : std::move(compiled).error()) build.errors.push_back(std::move(e));
     return build;
   }
+  if (partial) return build;
   build.warnings = compiled.value()->stats().cache_errors;
   if (run_rule_examples) {
     auto report = run_examples(compiled.value());

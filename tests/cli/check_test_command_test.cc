@@ -104,3 +104,15 @@ TEST_CASE("logsift usage errors exit 2", "[cli]") {
   CHECK(run_logsift("check", dir).status == 2);
   CHECK(run_logsift("test --rules", dir).status == 2);
 }
+
+TEST_CASE("logsift check reports structural and regex errors of different rules in one run", "[cli]") {
+  auto dir = scratch_dir("check-all-at-once");
+  write_file(dir / "r.yaml", "ruleset: t\nrules:\n"
+                             "  - id: typo\n    name: Typo\n    match: 'x'\n    colour: red\n"
+                             "  - id: regex\n    name: Regex\n    match: 'a(?<x>b'\n");
+  auto r = run_logsift("check " + (dir / "r.yaml").string(), dir);
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("r.yaml:6: rule typo: unknown key 'colour'") != std::string::npos);
+  CHECK(r.err.find("r.yaml:7: rule regex: regex does not compile") != std::string::npos);
+}
