@@ -4,34 +4,48 @@
 
 namespace logsift::rules {
 
-std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::int64_t total_ms = 0;
+Expected<std::int64_t, std::string> parse_duration_ms(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return Unexpected{"invalid duration \"" + std::string(text) + "\": " + std::string(why) +
+                      " (examples: 500ms, 30s, 10m, 1h30m, 2d)"};
+  };
+  if (text == "0") return std::int64_t{0};
+  if (text.empty()) return bad("empty");
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  // Ranks enforce largest-first order; "ms" is tested before "m" so the longer suffix wins.
+  struct Unit {
+    std::string_view suffix;
+    std::int64_t ms;
+    int rank;
+  };
+  static constexpr Unit kUnits[] = {{"ms", 1, 5}, {"d", 86'400'000, 1}, {"h", 3'600'000, 2},
+                                    {"m", 60'000, 3}, {"s", 1'000, 4}};
+  std::int64_t total = 0;
+  int last_rank = 0;
   std::size_t i = 0;
   while (i < text.size()) {
     std::int64_t value = 0;
-    std::size_t digits = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (value > std::numeric_limits<std::int64_t>::max() / 10 - 10) return std::nullopt;
+    const std::size_t digits_start = i;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      if (value > (kMax - (text[i] - '0')) / 10) return bad("too large");
       value = value * 10 + (text[i] - '0');
-      ++i;
-      ++digits;
     }
-    if (digits == 0) return std::nullopt;
-    std::size_t unit_start = i;
-    while (i < text.size() && text[i] >= 'a' && text[i] <= 'z') ++i;
-    std::string_view unit = text.substr(unit_start, i - unit_start);
-    std::int64_t scale_ms;
-    if (unit == "ms") scale_ms = 1;
-    else if (unit == "s") scale_ms = 1000;
-    else if (unit == "m") scale_ms = 60 * 1000;
-    else if (unit == "h") scale_ms = 3600 * 1000;
-    else if (unit == "d") scale_ms = 24 * 3600 * 1000;
-    else return std::nullopt;
-    if (value > (std::numeric_limits<std::int64_t>::max() - total_ms) / scale_ms) return std::nullopt;
-    total_ms += value * scale_ms;
+    if (i == digits_start) return bad("expected a number");
+    const Unit* unit = nullptr;
+    for (const Unit& u : kUnits) {
+      if (text.substr(i).starts_with(u.suffix)) {
+        unit = &u;
+        break;
+      }
+    }
+    if (unit == nullptr) return bad("each number needs a unit: ms, s, m, h or d");
+    if (unit->rank <= last_rank) return bad("units must go from largest to smallest, each once");
+    last_rank = unit->rank;
+    i += unit->suffix.size();
+    if (value > (kMax - total) / unit->ms) return bad("too large");
+    total += value * unit->ms;
   }
-  return total_ms;
+  return total;
 }
 
 }  // namespace logsift::rules

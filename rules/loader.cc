@@ -287,9 +287,11 @@ void FileReader::read_problem(const YAML::Node& rule_node, Rule& rule) {
   auto duration = [&](const char* key, std::int64_t& into) {
     YAML::Node n = pick(key);
     if (!n) return;
-    auto ms = n.IsScalar() ? parse_duration_ms(n.Scalar()) : std::nullopt;
-    if (!ms || *ms <= 0) error(n, "bad duration '" + (n.IsScalar() ? n.Scalar() : std::string("?")) + "' for '" + key + "' (e.g. 30s, 10m, 1h30m)");
-    else into = *ms;
+    if (!n.IsScalar()) return error(n, std::string("'") + key + "' must be a duration such as 10m");
+    auto ms = parse_duration_ms(n.Scalar());
+    if (!ms) error(n, std::string("'") + key + "': " + ms.error());
+    else if (ms.value() <= 0) error(n, std::string("'") + key + "' must be longer than 0");
+    else into = ms.value();
   };
   count("count", rule.recurrence.count);
   count("hosts", rule.recurrence.spread_hosts);

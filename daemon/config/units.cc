@@ -1,6 +1,8 @@
 // Durations, sizes and UTC offsets as written in configuration files.
 #include "daemon/config/units.h"
 
+#include "rules/duration.h"
+
 #include <array>
 #include <charconv>
 #include <limits>
@@ -35,38 +37,7 @@ bool multiply_add(std::uint64_t value, std::uint64_t factor, std::uint64_t& tota
 }  // namespace
 
 Expected<std::int64_t, std::string> parse_duration_ms(std::string_view text) {
-  // Largest first; "ms" before "m" so the longer suffix wins.
-  static constexpr std::array<Unit, 5> kUnits{{{"d", 86400000}, {"h", 3600000}, {"m", 60000},
-                                               {"s", 1000}, {"ms", 1}}};
-  auto bad = [&](std::string_view why) {
-    return Unexpected{std::string("invalid duration \"") + std::string(text) + "\": " +
-                      std::string(why) + " (examples: 500ms, 30s, 10m, 1h30m, 2d)"};
-  };
-  if (text == "0") return std::int64_t{0};
-  if (text.empty()) return bad("empty");
-  constexpr std::uint64_t kLimit = std::numeric_limits<std::int64_t>::max();
-  std::uint64_t total = 0;
-  std::size_t last_unit = 0;  // index+1 of the previous unit, to enforce largest-first order
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    std::uint64_t value = 0;
-    std::size_t n = read_number(rest, value);
-    if (n == 0) return bad("expected a number");
-    rest.remove_prefix(n);
-    std::size_t unit = 0;
-    if (rest.starts_with("ms")) unit = 5;
-    else if (rest.starts_with("d")) unit = 1;
-    else if (rest.starts_with("h")) unit = 2;
-    else if (rest.starts_with("m")) unit = 3;
-    else if (rest.starts_with("s")) unit = 4;
-    if (unit == 0) return bad("each number needs a unit: ms, s, m, h or d");
-    if (unit <= last_unit) return bad("units must go from largest to smallest, each once");
-    last_unit = unit;
-    const Unit& u = kUnits[unit - 1];
-    rest.remove_prefix(u.suffix.size());
-    if (!multiply_add(value, u.factor, total, kLimit)) return bad("too large");
-  }
-  return static_cast<std::int64_t>(total);
+  return rules::parse_duration_ms(text);
 }
 
 Expected<std::uint64_t, std::string> parse_size_bytes(std::string_view text) {

@@ -12,7 +12,8 @@
 namespace logsift::config {
 
 // "500ms", "30s", "10m", "1h", "2d", "1h30m" (units largest first, each once), or "0".
-// Returns milliseconds, or a message saying what is wrong.
+// Returns milliseconds, or a message saying what is wrong. The same parser as rule files
+// (rules::parse_duration_ms), so a duration reads the same everywhere.
 [[nodiscard]] Expected<std::int64_t, std::string> parse_duration_ms(std::string_view text);
 
 // "65536", "512B", "64KiB", "1MiB", "1GiB", "1TiB" (powers of 1024) or "10KB", "10MB", "1GB",

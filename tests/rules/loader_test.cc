@@ -117,7 +117,7 @@ rules:
 )");
   INFO(all_errors(r));
   CHECK(has_error(r, 5, "one", "unknown key 'severty'"));
-  CHECK(has_error(r, 10, "two", "bad duration '10 min' for 'within'"));
+  CHECK(has_error(r, 10, "two", "'within': invalid duration \"10 min\": each number needs a unit"));
   CHECK(has_error(r, 11, "one", "duplicate id (first defined at pack.yaml:3)"));
   CHECK(has_error(r, 14, "Bad Id", "id must use only"));
   CHECK(has_error(r, 17, "Bad Id", "unknown severity 'urgent'"));
@@ -142,18 +142,20 @@ TEST_CASE("a file without ruleset or rules is an error", "[rules]") {
   CHECK_FALSE(load("").ok());
 }
 
-TEST_CASE("durations accept units and combinations", "[rules]") {
-  CHECK(parse_duration_ms("500ms") == 500);
-  CHECK(parse_duration_ms("30s") == 30'000);
-  CHECK(parse_duration_ms("10m") == 600'000);
-  CHECK(parse_duration_ms("2d") == 172'800'000);
-  CHECK(parse_duration_ms("1h30m") == 5'400'000);
-  CHECK_FALSE(parse_duration_ms(""));
-  CHECK_FALSE(parse_duration_ms("10"));
-  CHECK_FALSE(parse_duration_ms("10 m"));
-  CHECK_FALSE(parse_duration_ms("m"));
-  CHECK_FALSE(parse_duration_ms("5w"));
-  CHECK_FALSE(parse_duration_ms("99999999999999999999s"));
+TEST_CASE("durations accept units and combinations, largest unit first", "[rules]") {
+  CHECK(parse_duration_ms("500ms").value() == 500);
+  CHECK(parse_duration_ms("30s").value() == 30'000);
+  CHECK(parse_duration_ms("10m").value() == 600'000);
+  CHECK(parse_duration_ms("2d").value() == 172'800'000);
+  CHECK(parse_duration_ms("1h30m").value() == 5'400'000);
+  CHECK(parse_duration_ms("1m30s250ms").value() == 90'250);
+  CHECK(parse_duration_ms("0").value() == 0);
+  for (const char* bad : {"", "10", "10 m", "m", "5w", "30m1h", "1m1m", "99999999999999999999s", "9999999999999999d"}) {
+    INFO(bad);
+    auto r = parse_duration_ms(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().find("invalid duration") == 0);
+  }
 }
 
 TEST_CASE("a rule's content fingerprint changes with its text and its inherited defaults only", "[rules]") {
