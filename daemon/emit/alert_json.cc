@@ -213,9 +213,9 @@ void append_logsift_object(const detect::Alert& a, std::string& out) {
   out.append(",\"hosts\":");
   append_string_array(a.hosts, out);
   out.append(",\"severity\":");
-  append_json_string(severity_label(a.severity), out);
+  append_json_string(rules::severity_name(a.severity), out);
   out.append(",\"base_severity\":");
-  append_json_string(severity_label(a.base_severity), out);
+  append_json_string(rules::severity_name(a.base_severity), out);
   out.append(",\"escalation\":");
   append_json_uint(a.escalation, out);
   out.append(",\"template\":");
@@ -225,48 +225,15 @@ void append_logsift_object(const detect::Alert& a, std::string& out) {
 
 }  // namespace
 
-std::string_view action_label(detect::AlertAction action) {
-  switch (action) {
-    case detect::AlertAction::kIncident: return "incident";
-    case detect::AlertAction::kProblemOpened: return "problem.opened";
-    case detect::AlertAction::kProblemUpdated: return "problem.updated";
-    case detect::AlertAction::kProblemResolved: return "problem.resolved";
-    case detect::AlertAction::kProblemReopened: return "problem.reopened";
-  }
-  return "incident";
-}
-
-std::string_view severity_label(rules::Severity severity) {
-  switch (severity) {
-    case rules::Severity::kInformational: return "informational";
-    case rules::Severity::kLow: return "low";
-    case rules::Severity::kMedium: return "medium";
-    case rules::Severity::kHigh: return "high";
-    case rules::Severity::kCritical: return "critical";
-  }
-  return "medium";
-}
-
-int ecs_severity(rules::Severity severity) {
-  switch (severity) {
-    case rules::Severity::kInformational: return 1;
-    case rules::Severity::kLow: return 21;
-    case rules::Severity::kMedium: return 47;
-    case rules::Severity::kHigh: return 73;
-    case rules::Severity::kCritical: return 99;
-  }
-  return 47;
-}
-
 void append_alert_json(const detect::Alert& a, std::string& out) {
   const Placements placements(a.fields);
 
   out.append("{\"@timestamp\":");
   append_rfc3339_us(a.time_us, out);
   out.append(",\"event\":{\"kind\":\"alert\",\"action\":");
-  append_json_string(action_label(a.action), out);
+  append_json_string(detect::action_name(a.action), out);
   out.append(",\"severity\":");
-  append_json_int(ecs_severity(a.severity), out);
+  append_json_int(rules::severity_score(a.severity), out);
   out.append(",\"id\":");
   append_json_string(a.id, out);
   out.append(",\"original\":");

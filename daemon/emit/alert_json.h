@@ -17,15 +17,7 @@ namespace logsift::emit {
 // Appends the alert as one JSON object and a newline.
 void append_alert_json(const detect::Alert& alert, std::string& out);
 
-// The `event.action` value: "incident", "problem.opened", "problem.updated", "problem.resolved",
-// "problem.reopened".
-std::string_view action_label(detect::AlertAction action);
-
-// The `logsift.severity` (and `logsift.base_severity`) value: "informational", "low", "medium",
-// "high", "critical".
-std::string_view severity_label(rules::Severity severity);
-
-// The `event.severity` number, as Elastic detection rules use it: 1, 21, 47, 73, 99.
-int ecs_severity(rules::Severity severity);
+// Labels and numbers come from their owners: detect::action_name() for `event.action`,
+// rules::severity_name() for `logsift.severity`, rules::severity_score() for `event.severity`.
 
 }  // namespace logsift::emit

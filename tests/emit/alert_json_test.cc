@@ -248,18 +248,18 @@ TEST_CASE("the logsift object has the same keys in the same order on every alert
 
 TEST_CASE("every action and severity has its documented label", "[emit]") {
   using A = detect::AlertAction;
-  CHECK(action_label(A::kIncident) == "incident");
-  CHECK(action_label(A::kProblemOpened) == "problem.opened");
-  CHECK(action_label(A::kProblemUpdated) == "problem.updated");
-  CHECK(action_label(A::kProblemResolved) == "problem.resolved");
-  CHECK(action_label(A::kProblemReopened) == "problem.reopened");
+  CHECK(detect::action_name(A::kIncident) == "incident");
+  CHECK(detect::action_name(A::kProblemOpened) == "problem.opened");
+  CHECK(detect::action_name(A::kProblemUpdated) == "problem.updated");
+  CHECK(detect::action_name(A::kProblemResolved) == "problem.resolved");
+  CHECK(detect::action_name(A::kProblemReopened) == "problem.reopened");
   using S = rules::Severity;
-  CHECK(ecs_severity(S::kInformational) == 1);
-  CHECK(ecs_severity(S::kLow) == 21);
-  CHECK(ecs_severity(S::kMedium) == 47);
-  CHECK(ecs_severity(S::kHigh) == 73);
-  CHECK(ecs_severity(S::kCritical) == 99);
-  CHECK(severity_label(S::kCritical) == "critical");
+  CHECK(rules::severity_score(S::kInformational) == 1);
+  CHECK(rules::severity_score(S::kLow) == 21);
+  CHECK(rules::severity_score(S::kMedium) == 47);
+  CHECK(rules::severity_score(S::kHigh) == 73);
+  CHECK(rules::severity_score(S::kCritical) == 99);
+  CHECK(rules::severity_name(S::kCritical) == "critical");
 }
 
 TEST_CASE("alert lines stay valid JSON whatever bytes the alert holds", "[emit]") {
@@ -351,7 +351,7 @@ TEST_CASE("the ECS mapping table is sorted, found by name, and documented", "[em
 TEST_CASE("appending to a reused buffer allocates nothing once it has grown", "[emit]") {
   for (const detect::Alert& a : {incident_example(), testing::problem_opened_example(),
                                  testing::auto_problem_reopened_example()}) {
-    INFO(a.rule_id << " " << action_label(a.action));
+    INFO(a.rule_id << " " << detect::action_name(a.action));
     std::string out;
     append_alert_json(a, out);
     const std::size_t one_line = out.size();
