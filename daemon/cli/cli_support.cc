@@ -1,7 +1,6 @@
 #include "daemon/cli/cli_support.h"
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 #include <iostream>
 
@@ -72,11 +71,6 @@ std::optional<parsers::ExpectedFormat> parse_format_name(const std::string& name
   return std::nullopt;
 }
 
-std::int64_t wall_clock_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool for_each_line(const std::string& path, std::ostream& err,
                    const std::function<void(std::uint64_t, std::string_view)>& on_line) {

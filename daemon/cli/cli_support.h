@@ -40,9 +40,6 @@ std::shared_ptr<const rules::RuleSet> load_rule_set(const std::vector<std::strin
 // "auto", "rfc5424", "rfc3164", "json" -> ExpectedFormat.
 std::optional<parsers::ExpectedFormat> parse_format_name(const std::string& name);
 
-// Microseconds since the Unix epoch, from the system clock (the CLI is the application layer).
-std::int64_t wall_clock_us();
-
 // Calls `on_line(line_number, line)` for each line of `path` ("-" = standard input); false when
 // the file cannot be opened (a message goes to `err`).
 bool for_each_line(const std::string& path, std::ostream& err,

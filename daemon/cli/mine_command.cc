@@ -6,6 +6,7 @@
 #include "daemon/cli/commands.h"
 #include "daemon/detect/template_miner.h"
 #include "daemon/emit/json_text.h"
+#include "daemon/ingest/ingest_server.h"
 
 namespace logsift::cli {
 
@@ -18,7 +19,7 @@ int run_mine(int argc, char** argv, int first) {
     return 2;
   }
   parsers::ParseOptions options;
-  options.reference_time_us = wall_clock_us();
+  options.reference_time_us = ingest::system_clock_us();
   parsers::LineParser parser(options);
   detect::TemplateMiner miner;
   std::string out;

@@ -5,11 +5,12 @@
 #include <iostream>
 #include <sstream>
 
-#include "daemon/cli/cli_support.h"
 #include "daemon/app/settings.h"
+#include "daemon/cli/cli_support.h"
 #include "daemon/cli/commands.h"
 #include "daemon/config/load.h"
 #include "daemon/emit/file_sink.h"
+#include "daemon/ingest/ingest_server.h"
 #include "daemon/pipeline/alert_emitter.h"
 #include "daemon/pipeline/detect_shards.h"
 #include "daemon/pipeline/record_processor.h"
@@ -65,7 +66,7 @@ int run_replay(int argc, char** argv, int first) {
   if (set == nullptr) return 1;
 
   parsers::ParseOptions parse_options = app::parse_options(daemon_config.value());
-  parse_options.reference_time_us = wall_clock_us();
+  parse_options.reference_time_us = ingest::system_clock_us();
   pipeline::DetectShards detect(1, app::detect_options(daemon_config.value()));
   pipeline::RecordProcessor processor(set, parse_options, detect);
   emit::FileSink sink(out_dir, emit::FileSinkOptions{});

@@ -5,15 +5,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "daemon/ingest/ingest_server.h"
+
 namespace logsift::pipeline {
 
 namespace {
-
-std::int64_t system_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 constexpr auto kPopTimeout = std::chrono::milliseconds(100);
 
@@ -43,7 +39,7 @@ Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet
       detect_(options_.detect_shards, options_.detect),
       rule_set_(std::move(rule_set)),
       emitter_(options_.batch, options_.first_sequence, sink_) {
-  if (!options_.clock) options_.clock = system_now_us;
+  if (!options_.clock) options_.clock = ingest::system_clock_us;
   if (options_.workers == 0) options_.workers = 1;
 }
 
