@@ -38,17 +38,8 @@ std::vector<ingest::ListenerConfig> listener_configs(const config::DaemonConfig&
 
 std::vector<parsers::ExpectedFormat> listener_formats(const config::DaemonConfig& config) {
   std::vector<parsers::ExpectedFormat> out;
-  for (const auto& l : config.listeners) {
-    if (l.protocol == config::Protocol::kNdjson) {
-      out.push_back(parsers::ExpectedFormat::kJson);
-      continue;
-    }
-    switch (l.format) {
-      case config::MessageFormat::kAuto: out.push_back(parsers::ExpectedFormat::kAuto); break;
-      case config::MessageFormat::kRfc5424: out.push_back(parsers::ExpectedFormat::kRfc5424); break;
-      case config::MessageFormat::kRfc3164: out.push_back(parsers::ExpectedFormat::kRfc3164); break;
-      case config::MessageFormat::kJson: out.push_back(parsers::ExpectedFormat::kJson); break;
-    }
+  for (const auto& l : listener_configs(config)) {
+    out.push_back(l.protocol == ingest::Protocol::kNdjson ? parsers::ExpectedFormat::kJson : l.format);
   }
   return out;
 }

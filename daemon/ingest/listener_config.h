@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "parsers/line_parser.h"
+
 namespace logsift::ingest {
 
 enum class Protocol : std::uint8_t {
@@ -19,8 +21,9 @@ enum class Protocol : std::uint8_t {
   kNdjson,  // newline-delimited JSON over TCP (newline framing only)
 };
 
-// What the listener's messages are expected to be; the parse stage decides what to do with it.
-enum class MessageFormat : std::uint8_t { kAuto, kRfc5424, kRfc3164, kJson };
+// What the listener's messages are expected to be: the parsers' own enum, so it reaches the parse
+// stage unchanged; the parse stage decides what to do with it.
+using MessageFormat = parsers::ExpectedFormat;
 
 std::string_view protocol_name(Protocol protocol);     // "udp", "tcp", "tls", "ndjson"
 std::string_view format_name(MessageFormat format);    // "auto", "rfc5424", "rfc3164", "json"
