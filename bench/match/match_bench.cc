@@ -67,7 +67,9 @@ Workload make_workload(std::size_t rule_count) {
       case 2: re = "(?:" + rule_word(r, 0) + "|" + rule_word(r, 1) + ") error (?<error_code>[A-Z]+\\d+)"; break;
       default: re = "^" + rule_word(r, 0) + ": .*" + rule_word(r, 1) + " (?<file_path>/\\S+)"; break;
     }
-    rule.patterns.push_back(rules::Pattern{{}, re, false, false});
+    rules::Pattern pattern;
+    pattern.source = re;
+    rule.patterns.push_back(std::move(pattern));
     w.expressions.push_back(re);
     w.rules.push_back(std::move(rule));
   }

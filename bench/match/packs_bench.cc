@@ -49,74 +49,76 @@ std::size_t pcre_pairs(const std::vector<pcre2_code*>& codes, const std::vector<
   return pairs;
 }
 
-PacksWorkload& packs() {
-  static PacksWorkload w = [] {
-    PacksWorkload w;
-    for (const char* name : kSamples) {
-      std::ifstream in(std::string(LOGSIFT_SHARED_DIR) + "/corpora/loghub-2k/" + name + "/" + name + "_2k.log");
-      for (std::string line; std::getline(in, line);) w.lines.push_back(line);
-    }
-    if (w.lines.empty()) {
-      w.skip_reason = "loghub samples not found under " LOGSIFT_SHARED_DIR;
-      return w;
-    }
-    const std::vector<std::string> paths = {std::string(LOGSIFT_SOURCE_DIR) + "/rules/packs"};
-    auto loaded = rules::load_rule_paths(paths);
-    auto compiled = rules::RuleSet::compile(std::move(loaded.rules), {});
-    if (!loaded.errors.empty() || !compiled) {
-      w.skip_reason = "the bundled packs do not load";
-      return w;
-    }
-    w.set = compiled.value();
-
-    std::vector<std::string> expressions;
-    std::vector<const char*> exprs;
-    std::vector<unsigned> flags, ids;
-    std::vector<pcre2_code*> codes;
-    const auto& rules = w.set->rules();
-    for (std::size_t r = 0; r < rules.size(); ++r) {
-      for (std::size_t p = 0; p < rules[r].patterns.size(); ++p) {
-        const auto& pattern = rules[r].patterns[p];
-        if (pattern.field.kind != rules::FieldRef::Kind::kMessage || w.set->engine(r, p) != rules::PatternEngine::kHyperscan) continue;
-        expressions.push_back(rules::pattern_expression(pattern));
-        flags.push_back(HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | (pattern.case_insensitive ? HS_FLAG_CASELESS : 0u));
-        int error = 0;
-        PCRE2_SIZE offset = 0;
-        codes.push_back(pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expressions.back().data()), expressions.back().size(),
-                                      pattern.case_insensitive ? PCRE2_CASELESS : 0u, &error, &offset, nullptr));
-      }
-    }
-    for (std::size_t i = 0; i < expressions.size(); ++i) {
-      exprs.push_back(expressions[i].c_str());
-      ids.push_back(static_cast<unsigned>(i));
-    }
-    hs_compile_error_t* error = nullptr;
-    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                         nullptr, &w.bare, &error) != HS_SUCCESS) {
-      w.skip_reason = std::string("bare database does not compile: ") + error->message;
-      return w;
-    }
-
-    parsers::ParseOptions options;
-    options.reference_time_us = kReferenceUs;
-    parsers::LineParser parser(options);
-    rules::Matcher matcher(w.set);
-    std::vector<std::string_view> whole;
-    for (const auto& line : w.lines) {
-      const auto record = parser.parse(line);
-      // 3164 messages are views into the line; anything else is scanned whole.
-      const bool inside = record.message.data() >= line.data() && record.message.data() <= line.data() + line.size();
-      w.messages.push_back(inside ? record.message : std::string_view(line));
-      w.rule_matches += matcher.match(record).size();
-      whole.push_back(line);
-      w.line_bytes += line.size();
-    }
-    w.expected_line_pairs = pcre_pairs(codes, whole);
-    w.expected_message_pairs = pcre_pairs(codes, w.messages);
-    for (auto* code : codes) pcre2_code_free(code);
+PacksWorkload load_packs_workload() {
+  PacksWorkload w;
+  for (const char* name : kSamples) {
+    std::ifstream in(std::string(LOGSIFT_SHARED_DIR) + "/corpora/loghub-2k/" + name + "/" + name + "_2k.log");
+    for (std::string line; std::getline(in, line);) w.lines.push_back(line);
+  }
+  if (w.lines.empty()) {
+    w.skip_reason = "loghub samples not found under " LOGSIFT_SHARED_DIR;
     return w;
-  }();
+  }
+  const std::vector<std::string> paths = {std::string(LOGSIFT_SOURCE_DIR) + "/rules/packs"};
+  auto loaded = rules::load_rule_paths(paths);
+  auto compiled = rules::RuleSet::compile(std::move(loaded.rules), {});
+  if (!loaded.errors.empty() || !compiled) {
+    w.skip_reason = "the bundled packs do not load";
+    return w;
+  }
+  w.set = compiled.value();
+
+  std::vector<std::string> expressions;
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  std::vector<pcre2_code*> codes;
+  const auto& rules = w.set->rules();
+  for (std::size_t r = 0; r < rules.size(); ++r) {
+    for (std::size_t p = 0; p < rules[r].patterns.size(); ++p) {
+      const auto& pattern = rules[r].patterns[p];
+      if (pattern.field.kind != rules::FieldRef::Kind::kMessage || w.set->engine(r, p) != rules::PatternEngine::kHyperscan) continue;
+      expressions.push_back(rules::pattern_expression(pattern));
+      flags.push_back(HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | (pattern.case_insensitive ? HS_FLAG_CASELESS : 0u));
+      int error = 0;
+      PCRE2_SIZE offset = 0;
+      codes.push_back(pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expressions.back().data()), expressions.back().size(),
+                                    pattern.case_insensitive ? PCRE2_CASELESS : 0u, &error, &offset, nullptr));
+    }
+  }
+  for (std::size_t i = 0; i < expressions.size(); ++i) {
+    exprs.push_back(expressions[i].c_str());
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+                       nullptr, &w.bare, &error) != HS_SUCCESS) {
+    w.skip_reason = std::string("bare database does not compile: ") + error->message;
+    return w;
+  }
+
+  parsers::ParseOptions options;
+  options.reference_time_us = kReferenceUs;
+  parsers::LineParser parser(options);
+  rules::Matcher matcher(w.set);
+  std::vector<std::string_view> whole;
+  for (const auto& line : w.lines) {
+    const auto record = parser.parse(line);
+    // 3164 messages are views into the line; anything else is scanned whole.
+    const bool inside = record.message.data() >= line.data() && record.message.data() <= line.data() + line.size();
+    w.messages.push_back(inside ? record.message : std::string_view(line));
+    w.rule_matches += matcher.match(record).size();
+    whole.push_back(line);
+    w.line_bytes += line.size();
+  }
+  w.expected_line_pairs = pcre_pairs(codes, whole);
+  w.expected_message_pairs = pcre_pairs(codes, w.messages);
+  for (auto* code : codes) pcre2_code_free(code);
   return w;
+}
+
+PacksWorkload& packs() {
+  static PacksWorkload workload = load_packs_workload();
+  return workload;
 }
 
 bool skipped(benchmark::State& state, const PacksWorkload& w) {
