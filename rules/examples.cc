@@ -12,7 +12,12 @@ namespace {
 // every machine and every day.
 constexpr std::int64_t kExampleReferenceTimeUs = 1'781'481'600'000'000;
 
-std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string in_quotes(std::string_view s) {
+  std::string quoted(1, '\'');
+  quoted.append(s);
+  quoted.push_back('\'');
+  return quoted;
+}
 
 }  // namespace
 

@@ -16,7 +16,10 @@ namespace logsift::rules {
 
 std::string LoadError::to_string() const {
   std::string s = file;
-  if (line > 0) s += ":" + std::to_string(line);
+  if (line > 0) {
+    s += ':';
+    s += std::to_string(line);
+  }
   s += ": ";
   if (!rule_id.empty()) s += "rule " + rule_id + ": ";
   s += message;

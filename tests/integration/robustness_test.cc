@@ -77,7 +77,7 @@ TEST_CASE("a dead sink slows the TCP sender down and every message sent is accou
     std::string chunk;
     bool ok = fd >= 0;
     for (int i = 0; i < kTotal && ok; ++i) {
-      chunk += i < kMatching ? probe_line("p" + std::to_string(i)) : "<13>Mar  9 07:12:44 edge3 app: routine line\n";
+      chunk += i < kMatching ? probe_line(std::string("p") + std::to_string(i)) : "<13>Mar  9 07:12:44 edge3 app: routine line\n";
       if (chunk.size() > 16384 || i + 1 == kTotal) {
         ok = send_all(fd, chunk);
         chunk.clear();
