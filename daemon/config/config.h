@@ -158,7 +158,95 @@ struct EmitConfig {
                                         // and slower; 3 is zstd's own default.
   std::string producer_id;              // `producer_id`: names this daemon in batch headers.
                                         // Empty = the host name (the app fills it in).
+  std::string spool_dir = "./logsift-data/spool";  // `spool_dir`: one folder per network sink
+                                        // holding batches not yet confirmed by it. Must survive
+                                        // restarts (it is the delivery guarantee).
   bool operator==(const EmitConfig&) const = default;
+};
+
+enum class SinkType {
+  kFile,           // batch files in a folder (the format of docs/alerts.md)
+  kKafka,          // one Kafka record per alert, keyed by signature id (librdkafka)
+  kSplunkHec,      // Splunk HTTP Event Collector, one HEC event per alert
+  kElasticsearch,  // Elasticsearch/OpenSearch _bulk, `create` with _id = event.id
+  kHttp,           // POST of the whole batch file (zstd NDJSON) to a URL
+  kSyslog,         // RFC 5424 over TCP or TLS, octet counted, the alert JSON as MSG
+};
+std::string_view to_string(SinkType t);
+
+enum class SpoolWhenFull {
+  kBlock,       // stop taking alerts: backpressure reaches the senders (nothing is dropped)
+  kDropOldest,  // delete the oldest spooled batch (counted, logged, reported in batch headers)
+};
+
+// Which alerts a sink takes. Every list that is not empty must match; empty lists match all.
+struct SinkRoute {
+  std::vector<std::string> actions;    // `actions`: event.action globs ("problem.*", "incident")
+  std::string min_severity;            // `min_severity`: low | medium | high | critical; "" = all
+  std::vector<std::string> rulesets;   // `rulesets`: ruleset globs ("linux.*")
+  std::vector<std::string> rules;      // `rules`: rule id globs ("sshd.*", "auto:*")
+  bool operator==(const SinkRoute&) const = default;
+};
+
+struct SinkSpoolConfig {
+  std::uint64_t max_bytes = 1024ull * 1024 * 1024;  // `max_bytes`: unconfirmed batches kept on
+                                       // disk for this sink; beyond it `when_full` applies.
+  SpoolWhenFull when_full = SpoolWhenFull::kBlock;  // `when_full`: block | drop_oldest
+  bool operator==(const SinkSpoolConfig&) const = default;
+};
+
+// Client TLS for network sinks.
+struct SinkTlsConfig {
+  bool enabled = false;        // `tls: true` or a map: connect with TLS (https:// URLs imply it)
+  std::string ca_file;         // `ca`: PEM CA bundle; empty = the system's default trust store
+  std::string cert_file;       // `cert`: client certificate (mutual TLS), optional
+  std::string key_file;        // `key`: client key, optional
+  bool verify = true;          // `verify`: check the server certificate and name. Turning it off
+                               // is for tests only: anyone on the path can read the alerts.
+  std::string server_name;     // `server_name`: name to verify and send as SNI; default the host
+  bool operator==(const SinkTlsConfig&) const = default;
+};
+
+struct SinkConfig {
+  std::string name;            // `name`: required, unique; the `sink` label on metrics and the
+                               // spool folder name.
+  SinkType type = SinkType::kFile;  // `type`: file | kafka | splunk_hec | elasticsearch | http |
+                               // syslog. Required.
+  SinkRoute route;             // `route`: which alerts this sink takes (default: all)
+  SinkSpoolConfig spool;       // `spool`: {max_bytes, when_full}
+  // file
+  std::string dir;             // `dir`: folder of batch files (file sinks)
+  std::uint64_t retention_bytes = 1024ull * 1024 * 1024;  // `retention_bytes`: file sinks
+                               // delete their oldest batch files beyond this. 0 = keep all.
+  // kafka
+  std::vector<std::string> brokers;  // `brokers`: "host:port" list or one comma-separated string
+  std::string topic;           // `topic`: Kafka topic
+  std::vector<std::pair<std::string, std::string>> properties;  // `properties`: librdkafka
+                               // settings passed as they are (TLS, SASL, tuning)
+  // HTTP family (splunk_hec, elasticsearch, http)
+  std::string url;             // `url`: http:// or https:// endpoint (HEC: the server's base URL
+                               // or the full /services/collector/event URL; _bulk: the cluster)
+  std::string token_file;      // `token_file`: file holding the HEC token, the API key or the
+                               // bearer token; never the secret itself in the config
+  std::string username;        // `username`: basic auth (elasticsearch, http)
+  std::string password_file;   // `password_file`: basic auth password, from a file
+  std::string index;           // `index`: HEC index, or the _bulk index pattern with strftime
+                               // fields of the alert's own time (default logsift-alerts-%Y.%m.%d)
+  std::string sourcetype;      // `sourcetype`: HEC sourcetype (default "logsift:alert")
+  bool indexer_ack = false;    // `indexer_ack`: HEC indexer acknowledgement on a channel
+  std::int64_t ack_timeout_ms = 300 * 1000;  // `ack_timeout`: resend unacknowledged HEC events
+  bool gzip = true;            // `gzip`: gzip request bodies (elasticsearch)
+  // syslog
+  std::string address;         // `address`: syslog receiver host or IP
+  std::uint16_t port = 0;      // `port`: syslog receiver port
+  SinkTlsConfig tls;           // `tls`: client TLS (syslog, and https URLs)
+  // delivery, every network sink
+  std::int64_t timeout_ms = 10 * 1000;        // `timeout`: connect/request/ack-wait bound
+  std::int64_t retry_initial_ms = 500;        // `retry_initial`: first backoff after a failure
+  std::int64_t retry_max_ms = 60 * 1000;      // `retry_max`: backoff cap (jittered, doubling)
+  std::int64_t unhealthy_after_ms = 60 * 1000;  // `unhealthy_after`: /readyz reports the sink
+                               // once it has been failing this long
+  bool operator==(const SinkConfig&) const = default;
 };
 
 struct MetricsConfig {
@@ -186,6 +274,8 @@ struct DaemonConfig {
   JsonFieldsConfig json;                  // `json`
   ParseConfig parse;                      // `parse`
   EmitConfig emit;                        // `emit`
+  std::vector<SinkConfig> sinks;          // `sinks`: where alerts go. Empty = one file sink on
+                                          // emit.dir (the embedded default).
   MetricsConfig metrics;                  // `metrics`
   LogConfig log;                          // `log`
   bool operator==(const DaemonConfig&) const = default;

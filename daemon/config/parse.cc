@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "daemon/config/load.h"
+#include "daemon/config/sink_sections.h"
 #include "daemon/config/yaml_reader.h"
 
 namespace logsift::config {
@@ -120,7 +121,7 @@ void read_json(YamlReader& r, const YAML::Node& n, JsonFieldsConfig& j) {
 void read_emit(YamlReader& r, const YAML::Node& n, EmitConfig& e) {
   if (!r.expect_map(n, "emit",
                     {"dir", "max_alerts", "max_bytes", "max_age", "retention_bytes",
-                     "compression_level", "producer_id"})) {
+                     "compression_level", "producer_id", "spool_dir"})) {
     return;
   }
   r.read_string(n, "emit", "dir", e.dir);
@@ -130,6 +131,7 @@ void read_emit(YamlReader& r, const YAML::Node& n, EmitConfig& e) {
   r.read_size_bytes(n, "emit", "retention_bytes", e.retention_bytes);
   r.read_i32(n, "emit", "compression_level", e.compression_level);
   r.read_string(n, "emit", "producer_id", e.producer_id);
+  r.read_string(n, "emit", "spool_dir", e.spool_dir);
 }
 
 void read_metrics(YamlReader& r, const YAML::Node& n, MetricsConfig& m) {
@@ -162,6 +164,7 @@ void read_sections(YamlReader& r, const YAML::Node& root, DaemonConfig& c) {
     r.read_utc_offset_s(parse, "parse", "default_timezone_offset", c.parse.default_utc_offset_s);
   }
   read_emit(r, r.child(root, "", "emit"), c.emit);
+  read_sinks(r, root, c.sinks);
   read_metrics(r, r.child(root, "", "metrics"), c.metrics);
   read_log(r, r.child(root, "", "log"), c.log);
 }
@@ -189,7 +192,7 @@ Expected<DaemonConfig, ConfigErrors> parse_with_lines(std::string_view yaml_text
   try {
     if (reader.expect_map(root, "",
                           {"listeners", "rules", "pipeline", "detect", "json", "parse", "emit",
-                           "metrics", "log"})) {
+                           "sinks", "metrics", "log"})) {
       read_sections(reader, root, config);
     }
   } catch (const YAML::Exception& e) {

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "daemon/config/load.h"
+#include "daemon/config/sink_sections.h"
 
 namespace logsift::config {
 
@@ -186,7 +187,9 @@ std::vector<std::string> validate(const DaemonConfig& c) {
     p.add("metrics.address", "\"" + c.metrics.address + "\" is not an IPv4 or IPv6 address");
   }
   p.range<std::uint32_t>("log.rate_limit", c.log.rate_limit_per_s, 0, 1000000);
-  return p.take();
+  std::vector<std::string> problems = p.take();
+  validate_sinks(c.sinks, problems);
+  return problems;
 }
 
 }  // namespace logsift::config
