@@ -10,6 +10,7 @@
 
 #include "daemon/app/metrics_export.h"
 #include "daemon/app/settings.h"
+#include "daemon/app/sink_set.h"
 #include "daemon/config/rules_search.h"
 #include "daemon/emit/file_sink.h"
 #include "daemon/ingest/ingest_server.h"
@@ -60,11 +61,13 @@ struct Daemon::Parts {
   std::vector<std::string> listener_names;
   std::unique_ptr<ingest::BatchQueue> queue;
   std::unique_ptr<ingest::BatchPool> pool;
-  std::unique_ptr<emit::FileSink> sink;
+  std::unique_ptr<SinkSet> sinks;
   std::unique_ptr<pipeline::Pipeline> pipeline;
   std::unique_ptr<ingest::IngestServer> ingest;
   std::unique_ptr<ops::MetricsServer> metrics;
-  std::uint64_t sink_errors_logged = 0;
+  std::vector<std::uint64_t> sink_errors_logged;    // per sink: store errors already logged
+  std::vector<std::uint64_t> delivery_errors_logged;  // per sink: delivery failures already logged
+  bool sinks_healthy = true;
   bool stopped = false;
 
   Parts(config::DaemonConfig c, AppEnvironment e)
@@ -98,7 +101,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   if (!paths) return Unexpected{"rules: " + paths.error()};
   for (const auto& path : paths.value()) p.rule_paths.push_back(path.string());
   p.compile_options.cache_dir = cfg.rules.cache_dir;
-  for (const auto& dir : {cfg.emit.dir, cfg.detect.state_dir, cfg.rules.cache_dir}) {
+  for (const auto& dir : {cfg.detect.state_dir, cfg.rules.cache_dir}) {
     if (dir.empty()) continue;
     if (auto err = make_directories(dir); !err.empty()) return Unexpected{err};
   }
@@ -112,10 +115,15 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   p.logger.info("rules loaded", {{"rules", build.rule_set->rules().size()}, {"files", build.files},
                                  {"examples", build.examples}, {"cache_hits", build.rule_set->stats().cache_hits}});
 
-  // Alert sink, continuing the sequence of batches already in the folder.
-  auto next_sequence = emit::next_sequence_in(cfg.emit.dir);
-  if (!next_sequence) return Unexpected{next_sequence.error().message};
-  p.sink = std::make_unique<emit::FileSink>(cfg.emit.dir, emit::FileSinkOptions{cfg.emit.retention_bytes});
+  // Alert destinations: folders and spools, each continuing its own batch sequence.
+  auto sinks = SinkSet::build(cfg);
+  if (!sinks) return Unexpected{sinks.error()};
+  p.sinks = std::move(sinks).value();
+  p.sink_errors_logged.assign(p.sinks->configs().size(), 0);
+  p.delivery_errors_logged.assign(p.sinks->configs().size(), 0);
+  for (const auto& s : p.sinks->configs()) {
+    p.logger.info("sink ready", {{"sink", s.name}, {"type", std::string(config::to_string(s.type))}});
+  }
 
   // Queue, pool and pipeline.
   for (const auto& l : cfg.listeners) p.listener_names.push_back(l.name);
@@ -128,7 +136,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   po.parse = parse_options(cfg);
   po.listener_formats = listener_formats(cfg);
   po.batch = batch_options(cfg, p.env.host_name.empty() ? "logsiftd" : p.env.host_name);
-  po.first_sequence = next_sequence.value();
+  po.stop_grace_ms = cfg.emit.stop_grace_ms;
   po.state_dir = cfg.detect.state_dir;
   po.snapshot_interval_ms = cfg.detect.snapshot_interval_ms;
   po.max_pending_alerts = cfg.pipeline.max_pending_alerts;
@@ -142,7 +150,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   if (!server) return Unexpected{server.error().message};
   p.ingest = std::move(server).value();
   po.ingest_counters = &p.ingest->counters();
-  p.pipeline = std::make_unique<pipeline::Pipeline>(po, build.rule_set, *p.queue, *p.pool, *p.sink);
+  p.pipeline = std::make_unique<pipeline::Pipeline>(po, build.rule_set, *p.queue, *p.pool, p.sinks->channels());
   for (const auto& err : p.pipeline->start()) p.logger.warn("detection state not restored", {{"error", err}});
   p.logger.info("detection state restored", {{"signatures", p.pipeline->signatures_restored()}});
   p.ingest->start();
@@ -216,13 +224,44 @@ int Daemon::run() {
     if (sig == SIGHUP) reload();
     if (watchdog) (void)p.notifier.watchdog();
     p.logger.report_suppressed();  // floods that ended are summed up, once
-    const auto emit = p.pipeline->stats().emit;
-    if (emit.sink_errors > p.sink_errors_logged) {
-      p.sink_errors_logged = emit.sink_errors;
-      p.logger.warn("alert batches not written; retrying", {{"error", emit.last_error}, {"pending", emit.batches_pending}});
-    }
+    watch_sinks();
   }
   return stop() ? 0 : 1;
+}
+
+void Daemon::watch_sinks() {
+  Parts& p = *parts_;
+  const auto stats = p.pipeline->stats();
+  const auto& configs = p.sinks->configs();
+  const std::int64_t now_us = ingest::system_clock_us();
+  bool healthy = true;
+  std::string unhealthy;
+  for (std::size_t i = 0; i < stats.sinks.size() && i < configs.size(); ++i) {
+    const auto& sink = stats.sinks[i];
+    if (sink.emit.sink_errors > p.sink_errors_logged[i]) {
+      p.sink_errors_logged[i] = sink.emit.sink_errors;
+      p.logger.warn("alert batches not stored; retrying",
+                    {{"sink", sink.name}, {"error", sink.emit.last_error}, {"pending", sink.emit.batches_pending}});
+    }
+    if (!sink.spooled) continue;
+    if (sink.delivery.attempts_failed > p.delivery_errors_logged[i]) {
+      p.delivery_errors_logged[i] = sink.delivery.attempts_failed;
+      p.logger.warn("alert delivery failed; retrying",
+                    {{"sink", sink.name}, {"error", sink.delivery.last_error}, {"spooled", sink.spool.batches}});
+    }
+    const std::int64_t failing_ms =
+        sink.delivery.failing_since_us > 0 ? (now_us - sink.delivery.failing_since_us) / 1000 : 0;
+    if (failing_ms >= configs[i].unhealthy_after_ms) {
+      healthy = false;
+      unhealthy = sink.name;
+    }
+  }
+  if (healthy != p.sinks_healthy) {
+    p.sinks_healthy = healthy;
+    if (healthy) p.logger.info("all sinks deliver again", {});
+    else p.logger.error("sink failing longer than unhealthy_after; not ready", {{"sink", unhealthy}});
+    if (p.metrics) p.metrics->set_ready(healthy);
+  }
 }
 
 bool Daemon::stop() {
@@ -234,14 +273,20 @@ bool Daemon::stop() {
   p.ingest->stop();
   const bool flushed = p.pipeline->stop();
   const auto stats = p.pipeline->stats();
-  if (!flushed) {
-    p.logger.error("alert batches could not be written at stop", {{"pending", stats.emit.batches_pending},
-                                                                 {"error", stats.emit.last_error}});
+  for (const auto& sink : stats.sinks) {
+    if (sink.emit.batches_pending > 0) {
+      p.logger.error("alert batches could not be stored at stop",
+                     {{"sink", sink.name}, {"pending", sink.emit.batches_pending}, {"error", sink.emit.last_error}});
+    }
+    if (sink.spooled && sink.spool.batches > 0) {
+      p.logger.info("undelivered batches stay spooled for the next start",
+                    {{"sink", sink.name}, {"batches", sink.spool.batches}, {"bytes", sink.spool.bytes}});
+    }
   }
   std::uint64_t received = 0;
   for (const auto& l : p.ingest->stats().listeners) received += l.messages;
   p.logger.info("stopped", {{"received", received}, {"records", stats.records}, {"incidents", stats.incidents},
-                            {"alerts", stats.emit.alerts}, {"batches", stats.emit.batches_written}});
+                            {"alerts", stats.alerts}});
   if (p.metrics) p.metrics->stop();
   return flushed;
 }

@@ -50,6 +50,9 @@ class Daemon {
   struct Parts;
   explicit Daemon(std::unique_ptr<Parts> parts);
   void reload();
+  // Logs new store and delivery failures per sink; turns /readyz off while a sink has been
+  // failing longer than its unhealthy_after.
+  void watch_sinks();
   bool stop();
   std::unique_ptr<Parts> parts_;
 };

@@ -2,10 +2,73 @@
 
 #include <array>
 
+#include "daemon/ingest/ingest_server.h"
+
 namespace logsift::app {
 
 using ops::MetricLabel;
 using ops::MetricType;
+
+void export_sink_metrics(ops::MetricsWriter& out, const pipeline::PipelineStats& p) {
+  const std::int64_t now_us = ingest::system_clock_us();
+  for (const auto& sink : p.sinks) {
+    const std::array<MetricLabel, 2> labels{{{"sink", sink.name}, {"type", sink.type}}};
+    auto counter = [&](std::string_view name, std::string_view help, std::uint64_t v) {
+      out.sample(name, help, MetricType::kCounter, labels, v);
+    };
+    auto gauge = [&](std::string_view name, std::string_view help, double v) {
+      out.sample(name, help, MetricType::kGauge, labels, v);
+    };
+    const auto& e = sink.emit;
+    counter("logsift_sink_alerts_routed_total", "Alerts the sink's route took.", e.alerts);
+    counter("logsift_sink_batches_stored_total", "Alert batches made durable (written to the folder or the spool).",
+            e.batches_written);
+    counter("logsift_sink_stored_bytes_total", "Compressed batch bytes made durable.", e.bytes_written);
+    counter("logsift_sink_store_errors_total", "Failed batch writes to the folder or spool (retried or dropped by policy).",
+            e.sink_errors);
+    gauge("logsift_sink_batches_pending", "Closed batches the folder or spool has not taken yet (backpressure).",
+          static_cast<double>(e.batches_pending));
+    counter("logsift_sink_alerts_dropped_total", "Alerts lost to the drop_oldest policy of a full spool.", e.alerts_dropped);
+    if (!sink.spooled) {
+      // The folder is the destination: stored is delivered.
+      counter("logsift_sink_batches_delivered_total", "Batches the destination confirmed.", e.batches_written);
+      continue;
+    }
+    const auto& d = sink.delivery;
+    counter("logsift_sink_batches_delivered_total", "Batches the destination confirmed.", d.batches_delivered);
+    counter("logsift_sink_alerts_delivered_total", "Alerts the destination confirmed.", d.alerts_delivered);
+    counter("logsift_sink_alerts_duplicate_total", "Alerts the destination already had (a resend).", d.alerts_duplicate);
+    counter("logsift_sink_alerts_dead_lettered_total", "Alerts refused for good, kept in the dead-letter file.",
+            d.alerts_dead_lettered);
+    counter("logsift_sink_alerts_retried_total", "Alerts resent after a retryable refusal.", d.alerts_retried);
+    counter("logsift_sink_delivery_failures_total", "Delivery attempts that failed (the batch is retried).",
+            d.attempts_failed);
+    counter("logsift_sink_requests_total", "Requests or produce calls made.", d.requests);
+    counter("logsift_sink_sent_bytes_total", "Payload bytes handed to the transport.", d.bytes_sent);
+    counter("logsift_sink_spool_corrupt_total", "Spooled batches set aside as corrupt.", d.batches_corrupt);
+    gauge("logsift_sink_spool_batches", "Batches waiting in the spool for confirmation.",
+          static_cast<double>(sink.spool.batches));
+    gauge("logsift_sink_spool_bytes", "Bytes waiting in the spool.", static_cast<double>(sink.spool.bytes));
+    gauge("logsift_sink_oldest_unconfirmed_seconds", "Age of the oldest batch the destination has not confirmed.",
+          sink.spool.oldest_spooled_us > 0 ? static_cast<double>(now_us - sink.spool.oldest_spooled_us) / 1e6 : 0.0);
+    gauge("logsift_sink_failing_seconds", "How long the destination has been failing; 0 when healthy.",
+          d.failing_since_us > 0 ? static_cast<double>(now_us - d.failing_since_us) / 1e6 : 0.0);
+    // Delivery latency, spooled -> confirmed, as a Prometheus histogram.
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b <= pipeline::kDeliveryLatencyBuckets.size(); ++b) {
+      cumulative += d.latency_counts[b];
+      const std::string le = b < pipeline::kDeliveryLatencyBuckets.size()
+                                 ? ops::MetricsWriter::format_value(pipeline::kDeliveryLatencyBuckets[b])
+                                 : std::string("+Inf");
+      const std::array<MetricLabel, 3> bucket_labels{{{"sink", sink.name}, {"type", sink.type}, {"le", le}}};
+      out.sample("logsift_sink_delivery_latency_seconds_bucket", "Spooled-to-confirmed delivery latency.",
+                 MetricType::kCounter, bucket_labels, cumulative);
+    }
+    counter("logsift_sink_delivery_latency_seconds_count", "Batches with a measured delivery latency.", cumulative);
+    out.sample("logsift_sink_delivery_latency_seconds_sum", "Sum of delivery latencies.", MetricType::kCounter, labels,
+               d.latency_sum_s);
+  }
+}
 
 void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& listener_names,
                     const ingest::IngestStats& ingest, const pipeline::PipelineStats& p,
@@ -79,12 +142,8 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
   out.counter("logsift_template_evictions_total", "Templates evicted at the max_templates cap.", d.template_evictions);
   out.counter("logsift_unmatched_trouble_total", "Unmatched messages that looked like trouble and were mined.", d.unmatched_trouble);
 
-  const auto& e = p.emit;
-  out.counter("logsift_alerts_total", "Alerts emitted.", e.alerts);
-  out.counter("logsift_batches_emitted_total", "Alert batches taken by the sink.", e.batches_written);
-  out.counter("logsift_emitted_bytes_total", "Compressed alert batch bytes taken by the sink.", e.bytes_written);
-  out.counter("logsift_sink_errors_total", "Failed alert batch writes (retried).", e.sink_errors);
-  out.gauge("logsift_batches_pending", "Closed alert batches waiting for the sink.", e.batches_pending);
+  out.counter("logsift_alerts_total", "Alerts detection produced (before routing to sinks).", p.alerts);
+  export_sink_metrics(out, p);
   out.counter("logsift_snapshots_written_total", "Detection state snapshots written.", p.snapshots_written);
   out.counter("logsift_snapshot_errors_total", "Detection state snapshots that failed.", p.snapshot_errors);
 

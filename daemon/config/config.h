@@ -158,6 +158,9 @@ struct EmitConfig {
                                         // and slower; 3 is zstd's own default.
   std::string producer_id;              // `producer_id`: names this daemon in batch headers.
                                         // Empty = the host name (the app fills it in).
+  std::int64_t stop_grace_ms = 5 * 1000;  // `stop_grace`: at SIGTERM, how long sinks keep
+                                        // delivering spooled batches before the rest is left
+                                        // spooled for the next start (never discarded).
   std::string spool_dir = "./logsift-data/spool";  // `spool_dir`: one folder per network sink
                                         // holding batches not yet confirmed by it. Must survive
                                         // restarts (it is the delivery guarantee).

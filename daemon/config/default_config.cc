@@ -104,6 +104,23 @@ emit:
   retention_bytes: 1GiB       # oldest batch files are deleted beyond this; 0 = keep all
   compression_level: 3        # zstd 1..19: higher = smaller and slower
   producer_id: ""             # names this daemon in batch headers; "" = the host name
+  spool_dir: ./logsift-data/spool  # per network sink: batches not yet confirmed (keep it)
+  stop_grace: 5s              # at SIGTERM, sinks deliver this long; the rest stays spooled
+
+# Where alerts go. Without this section: one file sink on emit.dir (as below). Each sink has a
+# name, a type (file | kafka | splunk_hec | elasticsearch | http | syslog), an optional route
+# (actions, min_severity, rulesets, rules: globs) and, for network sinks, a durable spool
+# (max_bytes, when_full: block | drop_oldest). README.md "Sinks" has an example of each type.
+# sinks:
+#   - name: file
+#     type: file
+#     dir: ./logsift-data/alerts
+#   - name: siem
+#     type: kafka
+#     brokers: [kafka-1:9092, kafka-2:9092]
+#     topic: logsift.alerts
+#     route: { actions: ["problem.*"], min_severity: medium }
+#     spool: { max_bytes: 1GiB, when_full: block }
 
 metrics:
   enabled: true               # /metrics (Prometheus), /healthz, /readyz over HTTP

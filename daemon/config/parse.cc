@@ -121,7 +121,7 @@ void read_json(YamlReader& r, const YAML::Node& n, JsonFieldsConfig& j) {
 void read_emit(YamlReader& r, const YAML::Node& n, EmitConfig& e) {
   if (!r.expect_map(n, "emit",
                     {"dir", "max_alerts", "max_bytes", "max_age", "retention_bytes",
-                     "compression_level", "producer_id", "spool_dir"})) {
+                     "compression_level", "producer_id", "spool_dir", "stop_grace"})) {
     return;
   }
   r.read_string(n, "emit", "dir", e.dir);
@@ -132,6 +132,7 @@ void read_emit(YamlReader& r, const YAML::Node& n, EmitConfig& e) {
   r.read_i32(n, "emit", "compression_level", e.compression_level);
   r.read_string(n, "emit", "producer_id", e.producer_id);
   r.read_string(n, "emit", "spool_dir", e.spool_dir);
+  r.read_duration_ms(n, "emit", "stop_grace", e.stop_grace_ms);
 }
 
 void read_metrics(YamlReader& r, const YAML::Node& n, MetricsConfig& m) {

@@ -99,6 +99,7 @@ DecodeReport decode_paths(const std::vector<std::string>& paths_or_dirs, std::os
     ndjson_out.write(lines.data(), static_cast<std::streamsize>(lines.size()));
     ++report.good_files;
     report.alerts += batch->header.alerts;
+    report.dropped_alerts += batch->header.dropped_alerts;
   }
   if (!ndjson_out) report.errors.push_back("cannot write the decoded output");
   find_gaps(std::move(sequences), report);
@@ -115,6 +116,10 @@ void write_decode_summary(const DecodeReport& report, std::ostream& out) {
           << " are missing\n";
     }
   }
+  if (report.dropped_alerts > 0) {
+    out << "loss: " << report.dropped_alerts
+        << " alerts were dropped by policy (a full spool) before batches decoded here\n";
+  }
   for (const std::uint64_t seq : report.duplicate_sequences) {
     out << "note: batch " << seq << " appears more than once (a re-sent batch)\n";
   }
@@ -124,6 +129,7 @@ void write_decode_summary(const DecodeReport& report, std::ostream& out) {
   if (!report.ok()) {
     out << "; " << bad << (bad == 1 ? " bad file, " : " bad files, ") << report.gaps.size()
         << (report.gaps.size() == 1 ? " gap" : " gaps");
+    if (report.dropped_alerts > 0) out << ", " << report.dropped_alerts << " alerts dropped";
   }
   out << '\n';
 }

@@ -1,6 +1,6 @@
 // The library behind `logsift decode FILE|DIR...`: batches back to NDJSON, with verification.
 //
-// Directories contribute their batch files (alerts-*.ndjson.zst) in sequence order; files named
+// Directories contribute their batch files (an alert folder, or a sink's spool folder) (alerts-*.ndjson.zst) in sequence order; files named
 // explicitly are read whatever their name. Each file is verified whole (batch_reader.h) before any
 // of its lines is written, so the output never holds lines of a corrupt batch. A bad file is
 // reported by name with what is wrong, and decoding goes on with the others. Sequence numbers of
@@ -37,7 +37,8 @@ struct DecodeReport {
   std::vector<SequenceGap> gaps;      // holes in the sequence numbers seen, ascending
   std::vector<std::uint64_t> duplicate_sequences;  // sequences seen in more than one file
                                                    // (a re-sent batch; not an error)
-  bool ok() const { return errors.empty() && gaps.empty(); }
+  std::uint64_t dropped_alerts = 0;   // sum of the headers' dropped_alerts: lost by policy
+  bool ok() const { return errors.empty() && gaps.empty() && dropped_alerts == 0; }
 };
 
 DecodeReport decode_paths(const std::vector<std::string>& paths_or_dirs, std::ostream& ndjson_out,

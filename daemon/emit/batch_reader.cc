@@ -116,6 +116,11 @@ Expected<BatchHeader, std::string> parse_header(simdjson::dom::parser& parser,
     return fail("the batch header's time_range is not RFC 3339 UTC with microseconds");
   }
   header.producer = producer;
+  // Optional: batches written before these fields existed have none (nothing dropped).
+  if (h["dropped_alerts"].get_uint64().get(header.dropped_alerts) != simdjson::SUCCESS) header.dropped_alerts = 0;
+  if (h["dropped_alerts_total"].get_uint64().get(header.dropped_alerts_total) != simdjson::SUCCESS) {
+    header.dropped_alerts_total = 0;
+  }
   return header;
 }
 

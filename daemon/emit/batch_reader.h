@@ -24,6 +24,8 @@ struct BatchHeader {
   std::int64_t start_us = 0;
   std::int64_t end_us = 0;
   std::string producer;
+  std::uint64_t dropped_alerts = 0;        // dropped by policy since the previous batch
+  std::uint64_t dropped_alerts_total = 0;  // dropped by policy since the producer started
 };
 
 struct DecodedBatch {

@@ -114,7 +114,13 @@ void BatchWriter::close_batch(std::size_t body_bytes, std::vector<EncodedBatch>&
   append_rfc3339_us(batch.last_us, header_);
   header_.append("},\"producer\":");
   append_json_string(options_.producer_id, header_);
+  header_.append(",\"dropped_alerts\":");
+  append_json_uint(dropped_since_last_, header_);
+  header_.append(",\"dropped_alerts_total\":");
+  append_json_uint(dropped_total_, header_);
   header_.append("}}\n");
+  batch.dropped_alerts = dropped_since_last_;
+  dropped_since_last_ = 0;
 
   const std::string_view body(body_.data(), body_bytes);
   check(ZSTD_CCtx_reset(cctx_, ZSTD_reset_session_only), "ZSTD_CCtx_reset");

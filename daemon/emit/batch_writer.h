@@ -1,7 +1,8 @@
 // BatchWriter: alerts -> batches, each one zstd frame of NDJSON led by a header record.
 //
 //   {"logsift_batch":{"schema_version":1,"sequence":N,"alerts":N,
-//                     "time_range":{"start":"...","end":"..."},"producer":"..."}}
+//                     "time_range":{"start":"...","end":"..."},"producer":"...",
+//                     "dropped_alerts":N,"dropped_alerts_total":N}}
 //   {"@timestamp":...}      one line per alert (alert_json.h)
 //
 // A batch closes when it holds max_alerts alerts, when one more alert would take its NDJSON past
@@ -47,6 +48,7 @@ struct EncodedBatch {
   std::uint32_t alert_count = 0;
   std::int64_t first_us = 0;  // earliest alert @timestamp in the batch
   std::int64_t last_us = 0;   // latest alert @timestamp in the batch
+  std::uint64_t dropped_alerts = 0;  // alerts dropped by policy since the previous batch
   std::string bytes;
 };
 
@@ -68,6 +70,15 @@ class BatchWriter {
   // Closes the open batch, if it holds any alert (orderly stop).
   void flush(std::vector<EncodedBatch>& closed);
 
+  // Alerts that never reach a batch of this writer's stream (a full spool's drop_oldest, a sink
+  // that lost batches): the next batch header reports them as dropped_alerts (since the previous
+  // batch) and dropped_alerts_total (since construction, or the total given here at start).
+  void note_dropped(std::uint64_t alerts) {
+    dropped_since_last_ += alerts;
+    dropped_total_ += alerts;
+  }
+  std::uint64_t dropped_total() const { return dropped_total_; }
+
   // Alerts in the open batch, and the sequence number the next closed batch will carry.
   std::size_t open_alerts() const { return open_count_; }
   std::uint64_t next_sequence() const { return next_sequence_; }
@@ -84,6 +95,8 @@ class BatchWriter {
   std::string body_;    // NDJSON alert lines of the open batch
   std::string header_;  // header line, rebuilt per batch
   std::size_t open_count_ = 0;
+  std::uint64_t dropped_since_last_ = 0;
+  std::uint64_t dropped_total_ = 0;
   std::int64_t opened_at_us_ = 0;
   std::int64_t first_us_ = 0;
   std::int64_t last_us_ = 0;

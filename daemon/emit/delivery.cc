@@ -45,10 +45,10 @@ std::int64_t parse_rfc3339_utc(std::string_view s) {
 // The raw text of a string field at `object.key` (or `object.key.sub`), as a view into `line`.
 // simdjson returns unescaped copies in its own buffer; ids and actions never need escaping, so
 // the raw token (without quotes) is the value and stays valid as long as the line does.
-template <typename Value>
-std::string_view raw_string(Value&& value) {
-  std::string_view raw;
-  if (value.raw_json_token().get(raw) != simdjson::SUCCESS) return {};
+std::string_view raw_string(simdjson::simdjson_result<simdjson::ondemand::value> result) {
+  simdjson::ondemand::value value;
+  if (std::move(result).get(value) != simdjson::SUCCESS) return {};
+  const std::string_view raw = value.raw_json_token();
   if (raw.size() >= 2 && raw.front() == '"') {
     const auto end = raw.rfind('"');
     if (end > 0) return raw.substr(1, end - 1);
@@ -103,7 +103,9 @@ Expected<bool, std::string> load_delivery_batch(std::string encoded, DeliveryBat
       simdjson::ondemand::value value;
       if (field.value().get(value) != simdjson::SUCCESS) break;
       if (key == "@timestamp") {
-        alert.time_us = parse_rfc3339_utc(raw_string(value));
+        std::string_view stamp = value.raw_json_token();
+        if (stamp.size() >= 2 && stamp.front() == '"') stamp = stamp.substr(1, stamp.rfind('"') - 1);
+        alert.time_us = parse_rfc3339_utc(stamp);
       } else if (key == "event") {
         simdjson::ondemand::object event;
         if (value.get_object().get(event) != simdjson::SUCCESS) continue;

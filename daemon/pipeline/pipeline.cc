@@ -31,16 +31,28 @@ struct Pipeline::Worker {
 };
 
 Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet> rule_set,
-                   ingest::BatchQueue& queue, ingest::BatchPool& pool, emit::Sink& sink)
+                   ingest::BatchQueue& queue, ingest::BatchPool& pool, std::vector<SinkChannel> sinks)
     : options_(std::move(options)),
       queue_(queue),
       pool_(pool),
-      sink_(sink),
       detect_(options_.detect_shards, options_.detect),
-      rule_set_(std::move(rule_set)),
-      emitter_(options_.batch, options_.first_sequence, sink_) {
+      rule_set_(std::move(rule_set)) {
   if (!options_.clock) options_.clock = ingest::system_clock_us;
   if (options_.workers == 0) options_.workers = 1;
+  for (auto& channel : sinks) {
+    SinkPath path;
+    path.channel = std::move(channel);
+    path.channel.emitter.spool = path.channel.spool;
+    path.emitter = std::make_unique<AlertEmitter>(options_.batch, path.channel.first_sequence,
+                                                  *path.channel.store, path.channel.emitter);
+    if (path.channel.target != nullptr && path.channel.spool != nullptr) {
+      SinkRunnerOptions runner = path.channel.runner;
+      if (runner.name.empty()) runner.name = path.channel.name;
+      if (!runner.clock) runner.clock = options_.clock;
+      path.runner = std::make_unique<SinkRunner>(std::move(runner), *path.channel.spool, *path.channel.target);
+    }
+    sinks_.push_back(std::move(path));
+  }
 }
 
 Pipeline::~Pipeline() { stop(); }
@@ -57,6 +69,9 @@ std::vector<std::string> Pipeline::start() {
     workers_.push_back(std::move(worker));
   }
   workers_running_ = workers_.size();
+  for (auto& sink : sinks_) {
+    if (sink.runner) sink.runner->start();
+  }
   for (auto& w : workers_) w->thread = std::thread([this, &w] { run_worker(*w); });
   emitter_thread_ = std::thread([this] { run_emitter(); });
   return errors;
@@ -163,9 +178,8 @@ void Pipeline::run_emitter() {
   for (;;) {
     bool last_round = false;
     bool sink_backlogged = false;
-    {
-      std::lock_guard lock(emit_mutex_);
-      sink_backlogged = emitter_.counters().batches_pending >= options_.max_pending_batches;
+    for (const auto& sink : sinks_) {
+      if (sink.emitter->pending() >= options_.max_pending_batches) sink_backlogged = true;
     }
     {
       std::unique_lock lock(alerts_mutex_);
@@ -182,10 +196,11 @@ void Pipeline::run_emitter() {
     }
     const std::int64_t now_us = options_.clock();
     detect_.advance(now_us, alerts);
-    {
-      std::lock_guard lock(emit_mutex_);
-      emitter_.add(alerts, now_us);
-      emitter_.poll(now_us);
+    alerts_emitted_.fetch_add(alerts.size(), std::memory_order_relaxed);
+    // Store I/O (fsync of batch files) happens here, with no lock held.
+    for (auto& sink : sinks_) {
+      sink.emitter->add(alerts, now_us);
+      sink.emitter->poll(now_us);
     }
     alerts.clear();
     if (now_us >= next_snapshot_us && !options_.state_dir.empty()) {
@@ -194,12 +209,11 @@ void Pipeline::run_emitter() {
     }
     if (last_round) break;
   }
-  std::lock_guard lock(emit_mutex_);
-  emitter_.flush();
+  for (auto& sink : sinks_) sink.emitter->flush();
 }
 
 void Pipeline::snapshot() {
-  auto errors = detect_.save(options_.state_dir);
+  auto errors = detect_.save(options_.state_dir);  // no lock of ours is held during its I/O
   std::lock_guard lock(emit_mutex_);
   if (errors.empty()) {
     ++snapshots_written_;
@@ -228,8 +242,19 @@ bool Pipeline::stop() {
   }
   if (emitter_thread_.joinable()) emitter_thread_.join();
   if (!options_.state_dir.empty()) snapshot();
-  std::lock_guard lock(emit_mutex_);
-  return emitter_.counters().batches_pending == 0;
+  bool all_stored = true;
+  for (auto& sink : sinks_) {
+    // A store that still refuses gets a last try; what it will not take is reported, not hidden.
+    if (!sink.emitter->flush()) all_stored = false;
+  }
+  // The runners share one grace period: they deliver in parallel.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.stop_grace_ms);
+  for (auto& sink : sinks_) {
+    if (!sink.runner) continue;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    sink.runner->stop(std::max<std::int64_t>(0, left.count()));
+  }
+  return all_stored;
 }
 
 PipelineStats Pipeline::stats() const {
@@ -255,8 +280,20 @@ PipelineStats Pipeline::stats() const {
   s.matches_per_rule.assign(per_rule.begin(), per_rule.end());
   s.reloads = rules_version_.load();
   s.detect = detect_.counters();
+  s.alerts = alerts_emitted_.load(std::memory_order_relaxed);
+  for (const auto& sink : sinks_) {
+    PipelineStats::Sink out;
+    out.name = sink.channel.name;
+    out.type = sink.channel.type;
+    out.emit = sink.emitter->counters();
+    if (sink.channel.spool != nullptr) out.spool = sink.channel.spool->stats();
+    if (sink.runner) {
+      out.spooled = true;
+      out.delivery = sink.runner->stats();
+    }
+    s.sinks.push_back(std::move(out));
+  }
   std::lock_guard lock(emit_mutex_);
-  s.emit = emitter_.counters();
   s.snapshots_written = snapshots_written_;
   s.snapshot_errors = snapshot_errors_;
   s.last_snapshot_error = last_snapshot_error_;

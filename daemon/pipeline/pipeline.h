@@ -1,13 +1,17 @@
-// Pipeline: the daemon's threads between the ingest queue and the alert sink.
+// Pipeline: the daemon's threads between the ingest queue and the alert destinations.
 //
-//   ingest (Asio) --RawBatch--> BatchQueue --> worker threads --alerts--> emitter thread --> Sink
-//                                              parse, match,               batches, advance,
-//                                              detect (shards)             snapshots
+//   ingest (Asio) --RawBatch--> BatchQueue --> worker threads --alerts--> emitter thread
+//                                              parse, match,               per sink: route, batch,
+//                                              detect (shards)             store (folder or spool)
+//                                                                            │
+//                                             one SinkRunner thread per spool └─> destination
 //
 // Workers pop raw batches, run every message through their RecordProcessor on arrival time, and
-// hand the batch's alerts to the emitter thread (one lock per batch). The emitter thread owns the
-// AlertEmitter, advances detection time (resolutions, folded counts) and snapshots detection
-// state. Only this class creates threads below the application.
+// hand the batch's alerts to the emitter thread (one lock per batch). The emitter thread owns one
+// AlertEmitter per sink (its route, its batch sequence, its store), advances detection time
+// (resolutions, folded counts) and snapshots detection state. Each sink with a spool has its own
+// SinkRunner thread delivering from it, so a slow or dead destination holds only its own spool.
+// Only this module creates threads below the application.
 //
 // Reload: set_rule_set() publishes a new compiled set; each worker switches between two batches,
 // so a batch is matched by one rule set from start to end. Detection state is keyed by
@@ -15,13 +19,17 @@
 // and is dropped for rules that changed or went away. A worker still finishing a batch with the
 // old set may record a few incidents of a changed rule after the drop; they age out.
 //
-// Backpressure: a sink that refuses or lags holds closed batches in the emitter; past
-// max_pending_batches the emitter stops taking alerts, past max_pending_alerts workers wait, and
-// the bounded raw queue then stops ingest from reading TCP (UDP drops are counted by ingest).
+// Backpressure: a store that refuses batches (a full disk, a full spool under the `block`
+// policy) holds closed batches in its AlertEmitter; past max_pending_batches for any sink the
+// emitter stops taking alerts, past max_pending_alerts workers wait, and the bounded raw queue
+// then stops ingest from reading TCP (UDP drops are counted by ingest). A destination that is
+// merely down does not push back until its spool is full.
 //
 // Stop: the caller stops ingest first (so no new batches arrive), then calls stop(): workers
-// drain the queue completely, the emitter flushes the open batch and detection state is
-// snapshotted. Nothing that entered the queue is lost.
+// drain the queue completely, the emitters flush their open batches into their stores, detection
+// state is snapshotted, and the sink runners get stop_grace_ms to deliver what is spooled; the
+// rest stays spooled for the next start. Nothing that entered the queue is lost unless a store
+// refuses it to the end (counted in stats().sinks[i].emit.batches_pending).
 //
 // Thread-safety: public methods are safe from any thread.
 #pragma once
@@ -44,10 +52,25 @@
 #include "daemon/pipeline/alert_emitter.h"
 #include "daemon/pipeline/detect_shards.h"
 #include "daemon/pipeline/record_processor.h"
+#include "daemon/pipeline/sink_runner.h"
 #include "parsers/line_parser.h"
 #include "rules/rule_set.h"
 
 namespace logsift::pipeline {
+
+// One destination of alerts, as the application assembled it. The pointed-to objects must
+// outlive the pipeline.
+struct SinkChannel {
+  std::string name;                         // the `sink` label on metrics
+  std::string type;                         // "file", "kafka", ...
+  emit::Sink* store = nullptr;              // where batches become durable: a folder or a spool
+  emit::Spool* spool = nullptr;             // the store, when it is a spool
+  emit::DeliveryTarget* target = nullptr;   // delivers from the spool; null when the store is the
+                                            // destination itself (file sinks)
+  std::uint64_t first_sequence = 1;         // this sink's next batch sequence
+  AlertEmitterOptions emitter;              // route and full-spool policy
+  SinkRunnerOptions runner;                 // retries and dead letters
+};
 
 struct PipelineOptions {
   // Parse+match+detect threads. More helps until Hyperscan saturates the cores.
@@ -71,6 +94,9 @@ struct PipelineOptions {
   // workers stop taking raw batches, the queue fills, and TCP senders are no longer read.
   std::size_t max_pending_batches = 64;
   std::size_t max_pending_alerts = 100'000;
+  // At stop, how long sink runners keep delivering spooled batches before they are left for the
+  // next start.
+  std::int64_t stop_grace_ms = 5'000;
   // Microseconds since the epoch. Injected so tests control time.
   std::function<std::int64_t()> clock;
   // Where parse failures (records no structure was recognised in) are counted per listener and
@@ -82,6 +108,7 @@ struct PipelineOptions {
 struct PipelineStats {
   std::uint64_t batches = 0;
   std::uint64_t records = 0;
+  std::uint64_t alerts = 0;  // alerts detection produced (before routing to sinks)
   std::uint64_t matched_records = 0;
   std::uint64_t incidents = 0;
   std::uint64_t truncated = 0;  // messages ingest flagged as truncated
@@ -90,7 +117,15 @@ struct PipelineStats {
   std::uint64_t pcre_errors = 0;
   std::int64_t lag_us = 0;  // arrival-to-processing delay of the latest batch
   std::uint64_t reloads = 0;
-  EmitCounters emit;
+  struct Sink {
+    std::string name;
+    std::string type;
+    EmitCounters emit;
+    bool spooled = false;                 // has a spool and a delivery thread
+    emit::SpoolStats spool;
+    SinkDeliveryStats delivery;
+  };
+  std::vector<Sink> sinks;
   detect::DetectCounters detect;
   std::uint64_t snapshots_written = 0;
   std::uint64_t snapshot_errors = 0;
@@ -100,7 +135,7 @@ struct PipelineStats {
 class Pipeline {
  public:
   Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet> rule_set,
-           ingest::BatchQueue& queue, ingest::BatchPool& pool, emit::Sink& sink);
+           ingest::BatchQueue& queue, ingest::BatchPool& pool, std::vector<SinkChannel> sinks);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -111,8 +146,9 @@ class Pipeline {
   // that are gone (unchanged rules keep theirs). Returns how many signatures were dropped.
   std::size_t set_rule_set(std::shared_ptr<const rules::RuleSet> rule_set);
   std::shared_ptr<const rules::RuleSet> rule_set() const;
-  // Drains the queue, flushes batches, snapshots. Returns false when some batch could not be
-  // written to the sink (it was kept until the end and is reported in stats().emit).
+  // Drains the queue, flushes batches into the stores, snapshots, gives the sink runners their
+  // grace period. Returns false when some batch could not be stored (it was kept until the end
+  // and is reported in stats().sinks[i].emit.batches_pending).
   bool stop();
 
   PipelineStats stats() const;
@@ -127,7 +163,6 @@ class Pipeline {
   PipelineOptions options_;
   ingest::BatchQueue& queue_;
   ingest::BatchPool& pool_;
-  emit::Sink& sink_;
   DetectShards detect_;
 
   mutable std::mutex rules_mutex_;
@@ -146,8 +181,14 @@ class Pipeline {
   bool draining_ = false;  // stop() began: workers no longer wait for the emitter
 
   std::thread emitter_thread_;
-  mutable std::mutex emit_mutex_;  // guards emitter_ counters and snapshot stats for stats()
-  AlertEmitter emitter_;
+  struct SinkPath {
+    SinkChannel channel;
+    std::unique_ptr<AlertEmitter> emitter;  // used by the emitter thread only
+    std::unique_ptr<SinkRunner> runner;     // null for file sinks
+  };
+  std::vector<SinkPath> sinks_;
+  std::atomic<std::uint64_t> alerts_emitted_{0};
+  mutable std::mutex emit_mutex_;  // guards the snapshot stats below; never held during I/O
   std::uint64_t snapshots_written_ = 0;
   std::uint64_t snapshot_errors_ = 0;
   std::string last_snapshot_error_;

@@ -140,7 +140,7 @@ TEST_CASE("the header's time range spans the alerts' timestamps", "[emit]") {
   CHECK(d.header.start_us == 1'000'000);
   CHECK(d.header.end_us == 3'000'000);
   CHECK(d.ndjson.starts_with(
-      R"({"logsift_batch":{"schema_version":1,"sequence":1,"alerts":3,"time_range":{"start":"1970-01-01T00:00:01.000000Z","end":"1970-01-01T00:00:03.000000Z"},"producer":""}})"
+      R"({"logsift_batch":{"schema_version":1,"sequence":1,"alerts":3,"time_range":{"start":"1970-01-01T00:00:01.000000Z","end":"1970-01-01T00:00:03.000000Z"},"producer":"","dropped_alerts":0,"dropped_alerts_total":0}})"
       "\n"));
 }
 

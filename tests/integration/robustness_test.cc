@@ -90,7 +90,7 @@ TEST_CASE("a dead sink slows the TCP sender down and every message sent is accou
 
   // Ingest pauses the connection, and the sender cannot finish while the sink is dead.
   CHECK(eventually([&] { return d.metric("logsift_backpressure_pauses_total{listener=\"tcp\"}") >= 1; }));
-  CHECK(eventually([&] { return d.metric("logsift_sink_errors_total") >= 1; }));
+  CHECK(eventually([&] { return d.metric("logsift_sink_store_errors_total{sink=\"file\",type=\"file\"}") >= 1; }));
   CHECK_FALSE(sender_done.load());
   CHECK(d.metric("logsift_processed_records_total") < kTotal);
 
