@@ -1,7 +1,7 @@
-// Sink: where closed batches go (a directory, later TCP, HTTP, Kafka).
+// Sink: where a closed batch becomes durable (a FileSink folder, or a network sink's Spool).
 //
 // write() either delivers the whole batch or returns an error and leaves the batch with the
-// caller, who still owns it and may retry it or hand it to a spool (SpoolingSink): a sink never
+// caller, who still owns it and may retry it later (AlertEmitter keeps it in order): a sink never
 // drops an accepted batch silently. Sinks report errors as values; they never log, print or exit.
 // A Sink is used from one thread at a time unless an implementation says otherwise.
 #pragma once
