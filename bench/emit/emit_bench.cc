@@ -7,12 +7,15 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "daemon/emit/alert_json.h"
 #include "daemon/emit/batch_reader.h"
 #include "daemon/emit/batch_writer.h"
+#include "daemon/emit/delivery.h"
+#include "daemon/emit/spool.h"
 
 namespace logsift::emit {
 namespace {
@@ -182,6 +185,83 @@ BENCHMARK(BM_EncodeAndCompressBatch)
     ->Args({9, 1000})
     ->Args({3, 100})
     ->Unit(benchmark::kMillisecond);
+
+
+// A spool in a fresh folder under $TMPDIR (default /var/tmp: a real disk, not tmpfs, so fsync
+// costs what it costs in production).
+std::unique_ptr<Spool> bench_spool(benchmark::State& state) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp != nullptr ? tmp : "/var/tmp") + "/logsift-spool-bench-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    state.SkipWithError("cannot create a spool folder");
+    return nullptr;
+  }
+  auto spool = Spool::open(pattern, SpoolOptions{0, {}});
+  if (!spool) {
+    state.SkipWithError(spool.error().message.c_str());
+    return nullptr;
+  }
+  return std::move(spool).value();
+}
+
+std::vector<EncodedBatch> bench_batches(std::size_t count, std::size_t alerts_per_batch) {
+  BatchWriter writer(BatchOptions{.max_alerts = alerts_per_batch, .max_bytes = 64u << 20}, 1);
+  std::vector<EncodedBatch> closed;
+  const auto& alerts = make_alerts(alerts_per_batch);
+  while (closed.size() < count) {
+    for (const auto& a : alerts) writer.add(a, kStartUs, closed);
+  }
+  closed.resize(count);
+  return closed;
+}
+
+// Spool write (atomic, fsynced) then removal after confirmation: the disk cost of a network
+// sink's guarantee, per batch of range(0) alerts.
+void BM_SpoolWriteAndRemove(benchmark::State& state) {
+  const auto alerts_per_batch = static_cast<std::size_t>(state.range(0));
+  auto batches = bench_batches(1, alerts_per_batch);
+  auto spool = bench_spool(state);
+  if (!spool) return;
+  std::uint64_t sequence = 1;
+  for (auto _ : state) {
+    batches[0].sequence = sequence;
+    if (!spool->write(batches[0])) {
+      state.SkipWithError("spool write failed");
+      break;
+    }
+    spool->remove(sequence++);
+  }
+  std::filesystem::remove_all(spool->dir());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(alerts_per_batch));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(batches[0].bytes.size()));
+}
+BENCHMARK(BM_SpoolWriteAndRemove)->Arg(100)->Arg(1000)->UseRealTime();
+
+// Replay: read a spooled batch back, verify it and split it into alert lines for a target.
+void BM_SpoolReadAndSplit(benchmark::State& state) {
+  const auto alerts_per_batch = static_cast<std::size_t>(state.range(0));
+  auto batches = bench_batches(1, alerts_per_batch);
+  auto spool = bench_spool(state);
+  if (!spool) return;
+  if (!spool->write(batches[0])) {
+    state.SkipWithError("spool write failed");
+    return;
+  }
+  DeliveryBatch loaded;
+  auto check = load_delivery_batch(*spool->read(1), loaded);
+  if (!check || loaded.alerts.size() != alerts_per_batch || loaded.alerts[0].event_id.size() != 16) {
+    state.SkipWithError("spooled batch does not split into its alerts");
+    return;
+  }
+  for (auto _ : state) {
+    auto bytes = spool->read(1);
+    auto ok = load_delivery_batch(std::move(bytes).value(), loaded);
+    benchmark::DoNotOptimize(ok);
+  }
+  std::filesystem::remove_all(spool->dir());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(alerts_per_batch));
+}
+BENCHMARK(BM_SpoolReadAndSplit)->Arg(1000)->UseRealTime();
 
 }  // namespace
 }  // namespace logsift::emit

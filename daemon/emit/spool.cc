@@ -161,10 +161,18 @@ void Spool::record_last_sequence(std::uint64_t sequence) {
     std::lock_guard lock(mutex_);
     if (sequence <= recorded_sequence_) return;
   }
+  // Written and renamed without fsync: this runs once per delivered batch, and the page cache
+  // survives a kill -9 (the guarantee asked of the spool). After a power loss the marker may be
+  // older than the last delivered batch; sequences then continue from the highest batch file.
   const std::string text = std::to_string(sequence) + "\n";
-  if (write_file_atomically(dir_, kLastSequenceFile, text)) {
-    std::lock_guard lock(mutex_);
-    if (sequence > recorded_sequence_) recorded_sequence_ = sequence;
+  const std::string path = (fs::path(dir_) / kLastSequenceFile).native();
+  const std::string temp = path + ".tmp";
+  if (FILE* f = std::fopen(temp.c_str(), "w")) {
+    const bool written = std::fputs(text.c_str(), f) >= 0;
+    if (std::fclose(f) == 0 && written && std::rename(temp.c_str(), path.c_str()) == 0) {
+      std::lock_guard lock(mutex_);
+      if (sequence > recorded_sequence_) recorded_sequence_ = sequence;
+    }
   }
 }
 

@@ -10,7 +10,9 @@
 // never fatal. Batches leave in sequence order.
 //
 // Sequences continue across restarts: the spool records the highest sequence it ever held in
-// "<dir>/last-sequence" when it drains, so a writer resumes after it even when the folder is empty.
+// "<dir>/last-sequence" when it drains, so a writer resumes after it even when the folder is empty
+// (that marker is not fsynced: it survives kill -9; after a power loss it may lag, and sequences
+// then continue from the batch files present).
 //
 // Capacity: write() refuses (kNoSpace) a batch that would take the spool past max_bytes, and
 // passes on the disk's own ENOSPC; the caller then applies the sink's policy: keep the batch and
