@@ -355,9 +355,8 @@ void load_rule_text(std::string_view text, std::string_view file_name, LoadedRul
   }
 }
 
-LoadedRules load_rule_paths(std::span<const std::string> paths) {
+std::vector<std::string> rule_files(std::span<const std::string> paths, std::vector<LoadError>& errors) {
   namespace fs = std::filesystem;
-  LoadedRules out;
   std::vector<std::string> files;
   for (const auto& path : paths) {
     std::error_code ec;
@@ -365,16 +364,28 @@ LoadedRules load_rule_paths(std::span<const std::string> paths) {
       std::vector<std::string> found;
       for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
            it.increment(ec)) {
+        // Hidden entries are not rules: editor backups, and the "..data" / "..<timestamp>"
+        // folders through which a Kubernetes ConfigMap volume publishes the same files again.
+        if (it->path().filename().native().starts_with(".")) {
+          if (it->is_directory(ec)) it.disable_recursion_pending();
+          continue;
+        }
         auto ext = it->path().extension();
         if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) found.push_back(it->path().string());
       }
-      if (ec) out.errors.push_back({path, 0, {}, "cannot read folder: " + ec.message()});
+      if (ec) errors.push_back({path, 0, {}, "cannot read folder: " + ec.message()});
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {
       files.push_back(path);
     }
   }
+  return files;
+}
+
+LoadedRules load_rule_paths(std::span<const std::string> paths) {
+  LoadedRules out;
+  const std::vector<std::string> files = rule_files(paths, out.errors);
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {

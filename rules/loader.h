@@ -45,4 +45,9 @@ void load_rule_text(std::string_view text, std::string_view file_name, LoadedRul
 // A path that cannot be read is a LoadError.
 LoadedRules load_rule_paths(std::span<const std::string> paths);
 
+// The rule files `paths` name: files as given, folders searched recursively for *.yaml and
+// *.yml, sorted, skipping hidden entries (names starting with "."). Unreadable folders are
+// appended to `errors`.
+std::vector<std::string> rule_files(std::span<const std::string> paths, std::vector<LoadError>& errors);
+
 }  // namespace logsift::rules

@@ -1,6 +1,7 @@
 #include "daemon/app/daemon.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,6 +20,7 @@
 #include "daemon/ops/metrics_server.h"
 #include "daemon/ops/systemd_notify.h"
 #include "daemon/pipeline/pipeline.h"
+#include "rules/loader.h"
 #include "rules/rule_set_build.h"
 
 namespace logsift::app {
@@ -47,6 +49,22 @@ std::string make_directories(const std::string& dir) {
   return ec ? "cannot create folder " + dir + ": " + ec.message() : std::string();
 }
 
+// Names, modification times and sizes of the rule files: what reload_on_change compares.
+std::string rule_files_fingerprint(const std::vector<std::string>& paths) {
+  std::vector<rules::LoadError> ignored;
+  std::string out;
+  for (const auto& file : rules::rule_files(paths, ignored)) {
+    struct stat st {};
+    out += file;
+    if (::stat(file.c_str(), &st) == 0) {
+      out += ':' + std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec) + ':' +
+             std::to_string(st.st_size);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 }  // namespace
 
 struct Daemon::Parts {
@@ -57,6 +75,7 @@ struct Daemon::Parts {
   ops::MetricsRegistry registry;
   ops::Counter* reload_failures = nullptr;
   std::vector<std::string> rule_paths;
+  std::string rule_files_seen;  // reload_on_change: names, times and sizes of the rule files
   rules::CompileOptions compile_options;
   std::vector<std::string> listener_names;
   std::unique_ptr<ingest::BatchQueue> queue;
@@ -112,6 +131,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
     for (const auto& e : build.errors) message += "\n  " + e.to_string();
     return Unexpected{message};
   }
+  if (cfg.rules.reload_on_change) p.rule_files_seen = rule_files_fingerprint(p.rule_paths);
   p.logger.info("rules loaded", {{"rules", build.rule_set->rules().size()}, {"files", build.files},
                                  {"examples", build.examples}, {"cache_hits", build.rule_set->stats().cache_hits}});
 
@@ -221,7 +241,16 @@ int Daemon::run() {
       p.logger.info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
       break;
     }
-    if (sig == SIGHUP) reload();
+    if (sig == SIGHUP) {
+      reload();
+    } else if (p.config.rules.reload_on_change) {
+      std::string seen = rule_files_fingerprint(p.rule_paths);
+      if (seen != p.rule_files_seen) {
+        p.rule_files_seen = std::move(seen);
+        p.logger.info("rule files changed", {});
+        reload();
+      }
+    }
     if (watchdog) (void)p.notifier.watchdog();
     p.logger.report_suppressed();  // floods that ended are summed up, once
     watch_sinks();

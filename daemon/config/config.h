@@ -83,6 +83,10 @@ struct RulesConfig {
                             // resolves them with find_bundled_rules() (see rules_search.h).
   std::string cache_dir = "./logsift-data/cache";  // `cache_dir`: compiled Hyperscan databases,
                             // keyed by rule hash. Empty disables the cache (every start compiles).
+  bool reload_on_change = false;  // `reload_on_change`: reload the rules (as SIGHUP does) when a
+                            // rule file's time or size changes, checked every second. For rule
+                            // files delivered by Kubernetes ConfigMaps or configuration
+                            // management; a failing set is refused and the old one kept.
   bool operator==(const RulesConfig&) const = default;
 };
 

@@ -59,6 +59,7 @@ rules:
   paths: []
   # Compiled Hyperscan databases, reused while the rules are unchanged. "" disables the cache.
   cache_dir: ./logsift-data/cache
+  reload_on_change: false     # reload when a rule file changes (checked every second)
 
 pipeline:
   io_threads: 1               # network threads for all listeners

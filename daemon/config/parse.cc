@@ -70,9 +70,10 @@ void read_listeners(YamlReader& r, const YAML::Node& root, std::vector<ListenerC
 }
 
 void read_rules(YamlReader& r, const YAML::Node& n, RulesConfig& rules) {
-  if (!r.expect_map(n, "rules", {"paths", "cache_dir"})) return;
+  if (!r.expect_map(n, "rules", {"paths", "cache_dir", "reload_on_change"})) return;
   r.read_string_list(n, "rules", "paths", rules.paths);
   r.read_string(n, "rules", "cache_dir", rules.cache_dir);
+  r.read_bool(n, "rules", "reload_on_change", rules.reload_on_change);
 }
 
 void read_pipeline(YamlReader& r, const YAML::Node& n, PipelineConfig& p) {

@@ -151,3 +151,26 @@ TEST_CASE("under systemd the daemon reports READY, WATCHDOG, RELOADING and STOPP
   CHECK(saw("STOPPING=1"));
   ::close(fd);
 }
+
+TEST_CASE("rules delivered like a Kubernetes ConfigMap reload when the mount is swapped", "[integration][reload]") {
+  auto dir = scratch("configmap");
+  // The layout the kubelet writes: files behind "..data", a symlink swapped atomically.
+  fs::create_directories(dir / "rules.d" / "..2026_11_26_a");
+  write_text(dir / "rules.d" / "..2026_11_26_a" / "site.yaml", kOneRule);
+  fs::create_directory_symlink("..2026_11_26_a", dir / "rules.d" / "..data");
+  fs::create_symlink("..data/site.yaml", dir / "rules.d" / "site.yaml");
+  std::string config = config_with(listener("tcp", "tcp"));
+  config.replace(config.find("paths: [rules.yaml]"), 19, "paths: [rules.d]\n  reload_on_change: true");
+  Daemon d(dir, config);
+  REQUIRE(d.ready());
+  CHECK(d.metric("logsift_rules_loaded") == 1);  // the hidden copies are not loaded twice
+
+  fs::create_directories(dir / "rules.d" / "..2026_11_26_b");
+  write_text(dir / "rules.d" / "..2026_11_26_b" / "site.yaml", kTwoRules);
+  fs::create_directory_symlink("..2026_11_26_b", dir / "rules.d" / "..data_tmp");
+  fs::rename(dir / "rules.d" / "..data_tmp", dir / "rules.d" / "..data");
+  CHECK(eventually([&] { return d.metric("logsift_rules_loaded") == 2; }));
+  CHECK(d.metric("logsift_rule_reloads_total") == 1);
+  CHECK(eventually([&] { return d.log().find("msg=\"rule files changed\"") != std::string::npos; }));
+  REQUIRE(d.stop() == 0);
+}
