@@ -53,20 +53,9 @@ void export_sink_metrics(ops::MetricsWriter& out, const pipeline::PipelineStats&
           sink.spool.oldest_spooled_us > 0 ? static_cast<double>(now_us - sink.spool.oldest_spooled_us) / 1e6 : 0.0);
     gauge("logsift_sink_failing_seconds", "How long the destination has been failing; 0 when healthy.",
           d.failing_since_us > 0 ? static_cast<double>(now_us - d.failing_since_us) / 1e6 : 0.0);
-    // Delivery latency, spooled -> confirmed, as a Prometheus histogram.
-    std::uint64_t cumulative = 0;
-    for (std::size_t b = 0; b <= pipeline::kDeliveryLatencyBuckets.size(); ++b) {
-      cumulative += d.latency_counts[b];
-      const std::string le = b < pipeline::kDeliveryLatencyBuckets.size()
-                                 ? ops::MetricsWriter::format_value(pipeline::kDeliveryLatencyBuckets[b])
-                                 : std::string("+Inf");
-      const std::array<MetricLabel, 3> bucket_labels{{{"sink", sink.name}, {"type", sink.type}, {"le", le}}};
-      out.sample("logsift_sink_delivery_latency_seconds_bucket", "Spooled-to-confirmed delivery latency.",
-                 MetricType::kCounter, bucket_labels, cumulative);
-    }
-    counter("logsift_sink_delivery_latency_seconds_count", "Batches with a measured delivery latency.", cumulative);
-    out.sample("logsift_sink_delivery_latency_seconds_sum", "Sum of delivery latencies.", MetricType::kCounter, labels,
-               d.latency_sum_s);
+    // Delivery latency, spooled -> confirmed.
+    out.histogram("logsift_sink_delivery_latency_seconds", "Time from a batch entering the spool to its confirmation.",
+                  labels, pipeline::kDeliveryLatencyBuckets, d.latency_counts, d.latency_sum_s);
   }
 }
 

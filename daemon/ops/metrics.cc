@@ -34,7 +34,12 @@ void append_help(std::string& out, std::string_view help) {
 }
 
 std::string_view type_name(MetricType type) {
-  return type == MetricType::kCounter ? "counter" : "gauge";
+  switch (type) {
+    case MetricType::kCounter: return "counter";
+    case MetricType::kGauge: return "gauge";
+    case MetricType::kHistogram: return "histogram";
+  }
+  return "untyped";
 }
 
 constexpr std::string_view kRejectedName = "logsift_metrics_rejected_samples_total";
@@ -70,8 +75,26 @@ std::string MetricsWriter::format_value(double value) {
 std::string MetricsWriter::format_value(std::uint64_t value) { return std::to_string(value); }
 std::string MetricsWriter::format_value(std::int64_t value) { return std::to_string(value); }
 
+void MetricsWriter::histogram(std::string_view name, std::string_view help, std::span<const MetricLabel> labels,
+                              std::span<const double> upper_bounds, std::span<const std::uint64_t> counts,
+                              double sum) {
+  std::vector<MetricLabel> with_le(labels.begin(), labels.end());
+  with_le.push_back({"le", {}});
+  std::uint64_t cumulative = 0;
+  std::string le;
+  for (std::size_t b = 0; b < counts.size(); ++b) {
+    cumulative += counts[b];
+    le = b < upper_bounds.size() ? format_value(upper_bounds[b]) : std::string("+Inf");
+    with_le.back().value = le;
+    add(name, help, MetricType::kHistogram, with_le, format_value(cumulative), "_bucket");
+  }
+  add(name, help, MetricType::kHistogram, labels, format_value(sum), "_sum");
+  add(name, help, MetricType::kHistogram, labels, format_value(cumulative), "_count");
+}
+
 void MetricsWriter::add(std::string_view name, std::string_view help, MetricType type,
-                        std::span<const MetricLabel> labels, const std::string& value) {
+                        std::span<const MetricLabel> labels, const std::string& value,
+                        std::string_view sample_suffix) {
   if (!valid_metric_name(name) || name == kRejectedName) {
     ++rejected_;
     return;
@@ -94,6 +117,7 @@ void MetricsWriter::add(std::string_view name, std::string_view help, MetricType
   }
   std::string& out = family.samples;
   out += name;
+  out += sample_suffix;
   if (!labels.empty()) {
     out += '{';
     bool first = true;

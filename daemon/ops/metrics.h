@@ -34,7 +34,7 @@
 
 namespace logsift::ops {
 
-enum class MetricType { kCounter, kGauge };
+enum class MetricType { kCounter, kGauge, kHistogram };
 
 struct MetricLabel {
   std::string_view name;
@@ -65,6 +65,12 @@ class MetricsWriter {
               std::span<const MetricLabel> labels, T value) {
     add(name, help, type, labels, format_value(value));
   }
+
+  // One histogram series: `counts` per bucket (not cumulative), one per bound in `upper_bounds`
+  // and a last one for +Inf, and the sum of observations. Written as name_bucket{...,le="..."}
+  // (cumulative), name_sum and name_count under one "# TYPE name histogram".
+  void histogram(std::string_view name, std::string_view help, std::span<const MetricLabel> labels,
+                 std::span<const double> upper_bounds, std::span<const std::uint64_t> counts, double sum);
 
   // The exposition text of everything written so far.
   std::string render() const;
@@ -98,7 +104,8 @@ class MetricsWriter {
     std::string samples;  // rendered sample lines
   };
   void add(std::string_view name, std::string_view help, MetricType type,
-           std::span<const MetricLabel> labels, const std::string& value);
+           std::span<const MetricLabel> labels, const std::string& value,
+           std::string_view sample_suffix = {});
 
   std::vector<Family> families_;                              // in order of first appearance
   std::map<std::string, std::size_t, std::less<>> by_name_;  // name -> index in families_

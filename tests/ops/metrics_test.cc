@@ -113,3 +113,19 @@ TEST_CASE("registry counters are safe to bump from many threads during scrapes",
   for (auto& t : threads) t.join();
   CHECK(c.value() == 40000);
 }
+
+TEST_CASE("a histogram is written as cumulative buckets, sum and count under one header", "[ops]") {
+  MetricsWriter w;
+  const std::array<double, 2> bounds{0.1, 1};
+  const std::array<std::uint64_t, 3> counts{2, 3, 1};
+  const std::array<MetricLabel, 1> labels{{{"sink", "siem"}}};
+  w.histogram("delivery_seconds", "Latency.", labels, bounds, counts, 4.5);
+  CHECK(w.render() ==
+        "# HELP delivery_seconds Latency.\n"
+        "# TYPE delivery_seconds histogram\n"
+        "delivery_seconds_bucket{sink=\"siem\",le=\"0.1\"} 2\n"
+        "delivery_seconds_bucket{sink=\"siem\",le=\"1\"} 5\n"
+        "delivery_seconds_bucket{sink=\"siem\",le=\"+Inf\"} 6\n"
+        "delivery_seconds_sum{sink=\"siem\"} 4.5\n"
+        "delivery_seconds_count{sink=\"siem\"} 6\n");
+}
