@@ -139,7 +139,12 @@ void SinkRunner::run() {
         continue;
       }
     } else {
-      dead_letters.discard();
+      // Alerts refused for good stay refused whatever happened to the rest of the batch (a
+      // target that tracks progress will not offer them again): keep their record now.
+      if (!dead_letters.flush()) {
+        std::lock_guard lock(stats_mutex_);
+        ++stats_.dead_letter_errors;
+      }
       std::lock_guard lock(stats_mutex_);
       ++stats_.attempts_failed;
       stats_.last_error = outcome.error().message;
