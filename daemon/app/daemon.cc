@@ -87,6 +87,7 @@ struct Daemon::Parts {
   std::vector<std::uint64_t> sink_errors_logged;    // per sink: store errors already logged
   std::vector<std::uint64_t> delivery_errors_logged;  // per sink: delivery failures already logged
   bool sinks_healthy = true;
+  std::uint64_t snapshot_errors_logged = 0;
   bool stopped = false;
 
   Parts(config::DaemonConfig c, AppEnvironment e)
@@ -171,8 +172,12 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   p.ingest = std::move(server).value();
   po.ingest_counters = &p.ingest->counters();
   p.pipeline = std::make_unique<pipeline::Pipeline>(po, build.rule_set, *p.queue, *p.pool, p.sinks->channels());
-  for (const auto& err : p.pipeline->start()) p.logger.warn("detection state not restored", {{"error", err}});
-  p.logger.info("detection state restored", {{"signatures", p.pipeline->signatures_restored()}});
+  for (const auto& err : p.pipeline->start()) p.logger.warn("detection snapshot skipped", {{"error", err}});
+  if (const auto& restored = p.pipeline->restore_report(); restored.restored) {
+    p.logger.info("detection state restored", {{"signatures", restored.signatures}, {"generation", restored.generation}});
+  } else if (!restored.problems.empty()) {
+    p.logger.warn("no complete detection snapshot; starting with empty detection state", {{"state_dir", cfg.detect.state_dir}});
+  }
   p.ingest->start();
   for (std::size_t i = 0; i < cfg.listeners.size(); ++i) {
     const auto& l = cfg.listeners[i];
@@ -254,6 +259,7 @@ int Daemon::run() {
     if (watchdog) (void)p.notifier.watchdog();
     p.logger.report_suppressed();  // floods that ended are summed up, once
     watch_sinks();
+    watch_snapshots();
   }
   return stop() ? 0 : 1;
 }
@@ -291,6 +297,18 @@ void Daemon::watch_sinks() {
     else p.logger.error("sink failing longer than unhealthy_after; not ready", {{"sink", unhealthy}});
     if (p.metrics) p.metrics->set_ready(healthy);
   }
+}
+
+void Daemon::watch_snapshots() {
+  Parts& p = *parts_;
+  const auto stats = p.pipeline->stats();
+  if (stats.snapshot_errors > p.snapshot_errors_logged) {
+    // At most one line per failed attempt, and attempts are snapshot_interval apart.
+    p.snapshot_errors_logged = stats.snapshot_errors;
+    p.logger.error("detection snapshot failed; the previous generation is kept",
+                   {{"error", stats.last_snapshot_error}, {"failures", stats.snapshot_errors}});
+  }
+  if (p.metrics) p.metrics->set_degraded(stats.snapshot_failing ? "detection snapshots failing" : "");
 }
 
 bool Daemon::stop() {

@@ -53,6 +53,7 @@ class Daemon {
   // Logs new store and delivery failures per sink; turns /readyz off while a sink has been
   // failing longer than its unhealthy_after.
   void watch_sinks();
+  void watch_snapshots();  // logs failed snapshots, reports /readyz degraded while they fail
   bool stop();
   std::unique_ptr<Parts> parts_;
 };

@@ -135,6 +135,10 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
   export_sink_metrics(out, p);
   out.counter("logsift_snapshots_written_total", "Detection state snapshots written.", p.snapshots_written);
   out.counter("logsift_snapshot_errors_total", "Detection state snapshots that failed.", p.snapshot_errors);
+  out.gauge("logsift_snapshot_failing", "1 while the latest detection snapshot attempt failed (readyz degraded).",
+            p.snapshot_failing ? 1 : 0);
+  out.gauge("logsift_snapshot_generation", "Detection snapshot generation last written or restored.",
+            p.snapshot_generation);
 
   out.gauge("logsift_queue_depth_batches", "Raw batches waiting for a worker.", queue.depth);
   out.gauge("logsift_queue_capacity_batches", "Capacity of the raw batch queue.", queue.capacity);

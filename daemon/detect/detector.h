@@ -101,8 +101,16 @@ class Detector {
   // The miner, for tools that want templates without detection (e.g. `logsift mine`).
   TemplateMiner& miner();
 
-  // Writes the whole state (signatures, windows, problems, pending counts, templates) to `path`
-  // atomically: a temp file beside it, fsync, rename, fsync of the directory.
+  // Serialises the whole state (signatures, windows, problems, pending counts, templates) into
+  // `out` in the snapshot file format. `out` is cleared first and its capacity reused, so a caller
+  // that holds a lock around this call does no I/O and, in steady state, no large allocation.
+  SnapshotInfo encode_snapshot(std::string& out) const;
+  // Replaces the whole state with an encoded snapshot; `name` labels error messages. On any
+  // error the current state is kept. Truncated or corrupt bytes are an error value, never a crash.
+  Expected<SnapshotInfo, SnapshotError> decode_snapshot(std::string_view bytes, const std::string& name);
+
+  // encode_snapshot() written to `path` atomically: a temp file beside it, fsync, rename, fsync
+  // of the directory.
   Expected<SnapshotInfo, SnapshotError> save_snapshot(const std::string& path) const;
   // Replaces the whole state with the snapshot at `path`. On any error the current state is kept.
   // A missing, truncated or corrupt file is an error value, never a crash.

@@ -7,16 +7,14 @@
 //   u64 template count, then each template (text, hits), oldest first.
 // Strings are u32 length + bytes. Reading checks every length against the bytes left, so a
 // truncated or corrupt file is an error value, never an over-read or a huge allocation.
-#include <fcntl.h>
-#include <unistd.h>
 #include <xxhash.h>
 
-#include <cerrno>
 #include <cstring>
 #include <string>
 
 #include "daemon/detect/detector.h"
 #include "daemon/detect/detector_impl.h"
+#include "daemon/detect/snapshot_files.h"
 
 namespace logsift::detect {
 namespace {
@@ -31,8 +29,10 @@ Unexpected<Error> fail(Error::Kind kind, std::string message) {
   return Unexpected<Error>{Error{kind, std::move(message)}};
 }
 
+// Appends to a caller's buffer, so a reused buffer keeps its capacity between snapshots.
 class Writer {
  public:
+  explicit Writer(std::string& out) : out_(out) {}
   void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void u32(std::uint32_t v) { for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>(v >> (8 * i))); }
   void u64(std::uint64_t v) { for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>(v >> (8 * i))); }
@@ -41,10 +41,9 @@ class Writer {
     u32(static_cast<std::uint32_t>(s.size()));
     out_.append(s);
   }
-  std::string& bytes() { return out_; }
 
  private:
-  std::string out_;
+  std::string& out_;
 };
 
 class Reader {
@@ -197,84 +196,46 @@ bool read_state(Reader& r, SignatureState& s) {
          s.within_ms > 0 && bucket_ms > 0;
 }
 
-bool write_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-std::string errno_text(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
-}
-
 }  // namespace
 
-Result Detector::save_snapshot(const std::string& path) const {
+SnapshotInfo Detector::encode_snapshot(std::string& out) const {
   const Impl& d = *impl_;
-  Writer payload;
-  payload.u64(d.table_.size());
+  out.clear();
+  out.append(kMagic, sizeof kMagic);
+  Writer w(out);
+  w.u32(kVersion);
+  const std::size_t size_at = out.size();
+  w.u64(0);  // payload size, patched below
+  const std::size_t payload_at = out.size();
+  w.u64(d.table_.size());
   auto& table = const_cast<SignatureTable&>(d.table_);  // iteration only; no mutation
-  for (SignatureState* s = table.oldest(); s; s = table.newer(*s)) write_state(payload, *s);
+  for (SignatureState* s = table.oldest(); s; s = table.newer(*s)) write_state(w, *s);
   const auto templates = d.miner_.export_templates();
-  payload.u64(templates.size());
+  w.u64(templates.size());
   for (const auto& t : templates) {
-    payload.str(t.text);
-    payload.u64(t.hits);
+    w.str(t.text);
+    w.u64(t.hits);
   }
-  Writer file;
-  file.bytes().append(kMagic, sizeof kMagic);
-  file.u32(kVersion);
-  file.u64(payload.bytes().size());
-  file.bytes().append(payload.bytes());
-  file.u64(XXH3_64bits(payload.bytes().data(), payload.bytes().size()));
+  const std::size_t payload_size = out.size() - payload_at;
+  for (int i = 0; i < 8; ++i) out[size_at + static_cast<std::size_t>(i)] = static_cast<char>(std::uint64_t{payload_size} >> (8 * i));
+  w.u64(XXH3_64bits(out.data() + payload_at, payload_size));
+  return SnapshotInfo{d.table_.size(), templates.size(), out.size()};
+}
 
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(Error::Kind::kIo, errno_text("cannot create", tmp));
-  if (!write_all(fd, file.bytes()) || ::fsync(fd) != 0) {
-    std::string msg = errno_text("cannot write", tmp);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return fail(Error::Kind::kIo, msg);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string msg = errno_text("cannot rename to", path);
-    ::unlink(tmp.c_str());
-    return fail(Error::Kind::kIo, msg);
-  }
-  const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);  // makes the rename durable; a failure here leaves a valid file either way
-    ::close(dfd);
-  }
-  return SnapshotInfo{d.table_.size(), templates.size(), file.bytes().size()};
+Result Detector::save_snapshot(const std::string& path) const {
+  std::string bytes;
+  const SnapshotInfo info = encode_snapshot(bytes);
+  if (auto written = write_file_atomically(path, bytes); !written) return Unexpected<Error>{written.error()};
+  return info;
 }
 
 Result Detector::restore_snapshot(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(Error::Kind::kIo, errno_text("cannot open", path));
   std::string data;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string msg = errno_text("cannot read", path);
-      ::close(fd);
-      return fail(Error::Kind::kIo, msg);
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
+  if (auto read = read_whole_file(path, data); !read) return Unexpected<Error>{read.error()};
+  return decode_snapshot(data, path);
+}
 
+Result Detector::decode_snapshot(std::string_view data, const std::string& path) {
   const std::size_t header = sizeof kMagic + 4 + 8;
   if (data.size() < sizeof kMagic || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0) {
     return fail(Error::Kind::kBadMagic, path + ": not a logsift detect snapshot");

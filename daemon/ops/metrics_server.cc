@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <list>
 #include <optional>
 #include <thread>
 
@@ -17,13 +18,22 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 
+namespace {
+class Session;
+}  // namespace
+
 struct MetricsServer::Impl {
   Impl(const MetricsServerOptions& o, const MetricsRegistry& r) : options(o), registry(r) {}
 
   MetricsServerOptions options;
   const MetricsRegistry& registry;
   std::atomic<bool> ready{false};
+  std::mutex degraded_mutex;
+  std::string degraded;  // empty: not degraded
   std::atomic<std::size_t> connections{0};
+  std::atomic<std::uint64_t> idle_closed{0}, idle_evicted{0}, refused{0};
+  // Sessions waiting for a request, oldest first; touched only on the server's one thread.
+  std::list<std::weak_ptr<Session>> waiting;
   std::uint16_t bound_port = 0;
   // Declared after the state sessions use: the io_context destroys pending sessions first.
   asio::io_context ioc{1};
@@ -32,6 +42,7 @@ struct MetricsServer::Impl {
   std::once_flag stopped;
 
   void accept();
+  void make_room();
 };
 
 namespace {
@@ -42,22 +53,50 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), server_(server) {
     server_.connections.fetch_add(1, std::memory_order_relaxed);
   }
-  ~Session() { server_.connections.fetch_sub(1, std::memory_order_relaxed); }
+  ~Session() {
+    stop_waiting();
+    if (holds_slot_) server_.connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  // An evicted session no longer counts against the cap.
+  void release_slot() { holds_slot_ = false; }
 
   void read() {
     parser_.emplace();
     parser_->header_limit(8 * 1024);
     parser_->body_limit(8 * 1024);
-    stream_.expires_after(server_.options.io_timeout);
+    stream_.expires_after(server_.options.idle_timeout);
+    waiting_at_ = server_.waiting.insert(server_.waiting.end(), weak_from_this());
+    is_waiting_ = true;
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
                      });
   }
 
+  // True while waiting for a request of which no byte has arrived.
+  bool idle() const { return is_waiting_ && buffer_.size() == 0 && !parser_->got_some(); }
+
+  void evict() {
+    server_.idle_evicted.fetch_add(1, std::memory_order_relaxed);
+    evicted_ = true;
+    close();
+  }
+
  private:
+  void stop_waiting() {
+    if (!is_waiting_) return;
+    server_.waiting.erase(waiting_at_);
+    is_waiting_ = false;
+  }
+
   void on_read(beast::error_code ec) {
+    const bool was_idle = idle();
+    stop_waiting();
     if (ec) {  // closed, timed out, or malformed: nothing to answer
+      if (ec == beast::error::timeout && was_idle && !evicted_) {
+        server_.idle_closed.fetch_add(1, std::memory_order_relaxed);
+      }
       close();
       return;
     }
@@ -99,9 +138,18 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (target == "/healthz") {
       reply(http::status::ok, kText, "ok\n");
     } else if (target == "/readyz") {
-      bool is_ready = server_.ready.load(std::memory_order_relaxed);
-      reply(is_ready ? http::status::ok : http::status::service_unavailable, kText,
-            is_ready ? "ready\n" : "not ready\n");
+      const bool is_ready = server_.ready.load(std::memory_order_relaxed);
+      std::string degraded;
+      {
+        std::lock_guard lock(server_.degraded_mutex);
+        degraded = server_.degraded;
+      }
+      if (is_ready && !degraded.empty()) {
+        reply(http::status::service_unavailable, kText, "degraded: " + degraded + "\n");
+      } else {
+        reply(is_ready ? http::status::ok : http::status::service_unavailable, kText,
+              is_ready ? "ready\n" : "not ready\n");
+      }
     } else {
       reply(http::status::not_found, kText, "not found\n");
     }
@@ -115,6 +163,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   MetricsServer::Impl& server_;
+  std::list<std::weak_ptr<Session>>::iterator waiting_at_;
+  bool is_waiting_ = false;
+  bool evicted_ = false;
+  bool holds_slot_ = true;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -126,7 +178,9 @@ void MetricsServer::Impl::accept() {
   acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) {
+      if (connections.load(std::memory_order_relaxed) >= options.max_connections) make_room();
       if (connections.load(std::memory_order_relaxed) >= options.max_connections) {
+        refused.fetch_add(1, std::memory_order_relaxed);
         beast::error_code ignored;
         socket.close(ignored);
       } else {
@@ -135,6 +189,30 @@ void MetricsServer::Impl::accept() {
     }
     accept();
   });
+}
+
+void MetricsServer::Impl::make_room() {
+  // The oldest waiting session that has not begun a request gives way. Its destructor (which
+  // lowers `connections`) runs once its cancelled read completes, so the new connection may
+  // briefly exceed the cap by the number of sessions evicted this way.
+  for (auto it = waiting.begin(); it != waiting.end(); ++it) {
+    auto session = it->lock();
+    if (session && session->idle()) {
+      session->evict();
+      connections.fetch_sub(1, std::memory_order_relaxed);
+      session->release_slot();
+      return;
+    }
+  }
+}
+
+MetricsServerStats MetricsServer::stats() const {
+  MetricsServerStats s;
+  s.connections_open = impl_->connections.load(std::memory_order_relaxed);
+  s.idle_closed = impl_->idle_closed.load(std::memory_order_relaxed);
+  s.idle_evicted = impl_->idle_evicted.load(std::memory_order_relaxed);
+  s.refused = impl_->refused.load(std::memory_order_relaxed);
+  return s;
 }
 
 Expected<std::unique_ptr<MetricsServer>, std::string> MetricsServer::start(
@@ -172,6 +250,11 @@ std::uint16_t MetricsServer::port() const { return impl_->bound_port; }
 
 void MetricsServer::set_ready(bool ready) {
   impl_->ready.store(ready, std::memory_order_relaxed);
+}
+
+void MetricsServer::set_degraded(std::string reason) {
+  std::lock_guard lock(impl_->degraded_mutex);
+  impl_->degraded = std::move(reason);
 }
 
 bool MetricsServer::ready() const { return impl_->ready.load(std::memory_order_relaxed); }

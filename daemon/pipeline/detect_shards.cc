@@ -1,13 +1,27 @@
 #include "daemon/pipeline/detect_shards.h"
 
+#include <algorithm>
 #include <filesystem>
+
+#include "daemon/detect/snapshot_store.h"
 
 namespace logsift::pipeline {
 
+namespace {
+
+// The configured cap is the daemon's total: each shard holds its share (signatures spread evenly
+// over shards by hash), so the total stays within max_signatures + shard_count - 1.
+detect::DetectOptions per_shard(detect::DetectOptions options, std::size_t shard_count) {
+  options.max_signatures = std::max<std::size_t>(1, (options.max_signatures + shard_count - 1) / shard_count);
+  return options;
+}
+
+}  // namespace
+
 DetectShards::DetectShards(std::size_t shard_count, const detect::DetectOptions& options)
-    : trouble_filter_(options) {
+    : options_(per_shard(options, std::max<std::size_t>(shard_count, 1))), trouble_filter_(options) {
   if (shard_count == 0) shard_count = 1;
-  for (std::size_t i = 0; i < shard_count; ++i) shards_.push_back(std::make_unique<Shard>(options));
+  for (std::size_t i = 0; i < shard_count; ++i) shards_.push_back(std::make_unique<Shard>(options_));
 }
 
 void DetectShards::observe(const detect::Incident& incident, std::int64_t now_us,
@@ -31,14 +45,30 @@ void DetectShards::advance(std::int64_t now_us, std::vector<detect::Alert>& out)
   for (auto& shard : shards_) {
     std::lock_guard lock(shard->mutex);
     shard->detector.advance(now_us, out);
+    shard->publish();
   }
+}
+
+void DetectShards::Shard::publish() {
+  const auto current = detector.counters();
+  std::lock_guard lock(published_mutex);
+  published = current;
 }
 
 detect::DetectCounters DetectShards::counters() const {
   detect::DetectCounters total;
   for (const auto& shard : shards_) {
-    std::lock_guard lock(shard->mutex);
-    auto c = shard->detector.counters();
+    // Never waits for a shard: a busy one (a worker's batch, a snapshot encoding) answers with
+    // the copy it published at its last advance(), at most one emitter tick old.
+    if (shard->mutex.try_lock()) {
+      std::lock_guard lock(shard->mutex, std::adopt_lock);
+      shard->publish();
+    }
+    detect::DetectCounters c;
+    {
+      std::lock_guard lock(shard->published_mutex);
+      c = shard->published;
+    }
     total.incidents += c.incidents;
     total.incidents_suppressed += c.incidents_suppressed;
     total.unmatched += c.unmatched;
@@ -70,36 +100,78 @@ std::size_t DetectShards::forget_rules(const std::function<bool(std::string_view
   return dropped;
 }
 
-std::string DetectShards::snapshot_path(const std::string& dir, std::size_t i) const {
-  return dir + "/detect-" + std::to_string(i) + "-of-" + std::to_string(shards_.size()) + ".snapshot";
-}
-
 std::vector<std::string> DetectShards::save(const std::string& dir) {
-  std::vector<std::string> errors;
+  std::lock_guard save_lock(save_mutex_);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return {"cannot create state folder " + dir + ": " + ec.message()};
+  detect::SnapshotStore store(dir, shards_.size());
+  detect::SnapshotManifest manifest;
+  manifest.generation = store.next_generation();
   for (std::size_t i = 0; i < shards_.size(); ++i) {
-    std::lock_guard lock(shards_[i]->mutex);
-    auto saved = shards_[i]->detector.save_snapshot(snapshot_path(dir, i));
-    if (!saved) errors.push_back(saved.error().message);
+    detect::SnapshotInfo info;
+    {
+      // Only the encoding holds the shard; workers wait for memory copies, never for the disk.
+      std::lock_guard lock(shards_[i]->mutex);
+      info = shards_[i]->detector.encode_snapshot(save_buffer_);
+      shards_[i]->publish();
+    }
+    auto written = store.write_shard(manifest.generation, i, save_buffer_, info.signatures);
+    if (!written) {
+      store.abandon(manifest.generation);
+      return {written.error().message};
+    }
+    manifest.shards.push_back(std::move(written).value());
   }
-  return errors;
+  if (auto committed = store.commit(manifest); !committed) {
+    store.abandon(manifest.generation);
+    return {committed.error().message};
+  }
+  last_saved_generation_.store(manifest.generation, std::memory_order_relaxed);
+  return {};
 }
 
-std::vector<std::string> DetectShards::restore(const std::string& dir, std::uint64_t& signatures_restored) {
-  std::vector<std::string> errors;
-  signatures_restored = 0;
-  for (std::size_t i = 0; i < shards_.size(); ++i) {
-    const std::string path = snapshot_path(dir, i);
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) continue;
-    std::lock_guard lock(shards_[i]->mutex);
-    auto restored = shards_[i]->detector.restore_snapshot(path);
-    if (!restored) errors.push_back(restored.error().message);
-    else signatures_restored += restored.value().signatures;
+DetectShards::RestoreReport DetectShards::restore(const std::string& dir) {
+  RestoreReport report;
+  detect::SnapshotStore store(dir, shards_.size());
+  const auto generations = store.complete_generations(report.problems);
+  std::string bytes;
+  for (const auto& manifest : generations) {
+    // Decode every shard aside; the live shards change only when the whole generation is good.
+    std::vector<detect::Detector> restored;
+    std::uint64_t signatures = 0;
+    std::string failure;
+    for (const auto& entry : manifest.shards) {
+      detect::Detector detector(options_);
+      auto read = store.read_shard(entry, bytes);
+      if (!read) {
+        failure = read.error().message;
+        break;
+      }
+      auto decoded = detector.decode_snapshot(bytes, dir + "/" + entry.file);
+      if (!decoded) {
+        failure = decoded.error().message;
+        break;
+      }
+      signatures += decoded.value().signatures;
+      restored.push_back(std::move(detector));
+    }
+    if (!failure.empty()) {
+      report.problems.push_back("generation " + std::to_string(manifest.generation) + " not restored: " + failure);
+      continue;
+    }
+    for (std::size_t i = 0; i < shards_.size(); ++i) {
+      std::lock_guard lock(shards_[i]->mutex);
+      shards_[i]->detector = std::move(restored[i]);
+      shards_[i]->publish();
+    }
+    report.restored = true;
+    report.generation = manifest.generation;
+    report.signatures = signatures;
+    last_saved_generation_.store(manifest.generation, std::memory_order_relaxed);
+    return report;
   }
-  return errors;
+  return report;
 }
 
 }  // namespace logsift::pipeline

@@ -4,10 +4,12 @@
 // picks (id % shard count), so one signature's state lives in exactly one shard. Unmatched
 // messages for the template miner all go to shard 0, which owns the miner. The shard count must
 // stay the same across restarts for snapshots to restore (snapshot files carry it in their name).
+// DetectOptions::max_signatures is the total over all shards (each shard holds its share).
 //
 // Thread-safe: every method may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,25 +36,47 @@ class DetectShards {
   // Advances every shard's clock (resolutions, due folded counts).
   void advance(std::int64_t now_us, std::vector<detect::Alert>& out);
 
-  detect::DetectCounters counters() const;  // summed over shards
+  // Summed over shards. Never blocks on a shard's lock: a shard busy right now contributes the
+  // counters it published at its last advance() (so metrics scrapes never wait on detection).
+  detect::DetectCounters counters() const;
 
   // Drops the state of signatures whose rule `changed` names, in every shard.
   std::size_t forget_rules(const std::function<bool(std::string_view rule_id)>& changed);
 
-  // Snapshots every shard to `dir/detect-<i>-of-<n>.snapshot`; returns one message per failure.
+  // Writes one snapshot generation to `dir` (detect/snapshot_store.h): shard by shard, each
+  // encoded under its lock into one reused buffer and written after the lock is released, then
+  // the manifest. Returns the failure, if any; the previous generation is then still complete.
+  // One save at a time (callers serialise on an internal mutex).
   std::vector<std::string> save(const std::string& dir);
-  // Restores shards whose snapshot exists; missing files are not errors (first start).
-  std::vector<std::string> restore(const std::string& dir, std::uint64_t& signatures_restored);
+
+  struct RestoreReport {
+    bool restored = false;             // a complete generation was restored
+    std::uint64_t generation = 0;      // ... this one (0: the earlier one-file-per-shard layout)
+    std::uint64_t signatures = 0;
+    std::vector<std::string> problems; // generations or files skipped, and why
+  };
+  // Restores the newest complete generation in `dir`, all shards or none; with none complete the
+  // shards stay empty. Call before any worker runs.
+  RestoreReport restore(const std::string& dir);
+
+  // The generation last written or restored; 0 before any.
+  std::uint64_t last_saved_generation() const { return last_saved_generation_.load(std::memory_order_relaxed); }
 
  private:
   struct Shard {
-    std::mutex mutex;
+    mutable std::mutex mutex;
     detect::Detector detector;
+    // Counters as of the last publish(), for readers that must not wait on `mutex`.
+    mutable std::mutex published_mutex;
+    detect::DetectCounters published;
     explicit Shard(const detect::DetectOptions& o) : detector(o) {}
+    void publish();  // caller holds `mutex`
   };
-  std::string snapshot_path(const std::string& dir, std::size_t i) const;
-
+  detect::DetectOptions options_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::mutex save_mutex_;
+  std::string save_buffer_;  // one shard's encoding; capacity kept between snapshots
+  std::atomic<std::uint64_t> last_saved_generation_{0};
   detect::Detector trouble_filter_;  // stateless use only: looks_like_trouble()
 };
 

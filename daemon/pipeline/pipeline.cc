@@ -61,7 +61,11 @@ std::vector<std::string> Pipeline::start() {
   std::vector<std::string> errors;
   if (started_) return errors;
   started_ = true;
-  if (!options_.state_dir.empty()) errors = detect_.restore(options_.state_dir, signatures_restored_);
+  if (!options_.state_dir.empty()) {
+    restore_report_ = detect_.restore(options_.state_dir);
+    signatures_restored_ = restore_report_.signatures;
+    errors = restore_report_.problems;
+  }
   for (std::size_t i = 0; i < options_.workers; ++i) {
     auto worker = std::make_unique<Worker>();
     worker->processor = std::make_unique<RecordProcessor>(rule_set(), options_.parse, detect_);
@@ -217,9 +221,11 @@ void Pipeline::snapshot() {
   std::lock_guard lock(emit_mutex_);
   if (errors.empty()) {
     ++snapshots_written_;
+    snapshot_failing_ = false;
   } else {
     snapshot_errors_ += errors.size();
     last_snapshot_error_ = errors.front();
+    snapshot_failing_ = true;
   }
 }
 
@@ -297,6 +303,8 @@ PipelineStats Pipeline::stats() const {
   s.snapshots_written = snapshots_written_;
   s.snapshot_errors = snapshot_errors_;
   s.last_snapshot_error = last_snapshot_error_;
+  s.snapshot_failing = snapshot_failing_;
+  s.snapshot_generation = detect_.last_saved_generation();
   return s;
 }
 

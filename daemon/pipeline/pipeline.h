@@ -130,6 +130,8 @@ struct PipelineStats {
   std::uint64_t snapshots_written = 0;
   std::uint64_t snapshot_errors = 0;
   std::string last_snapshot_error;
+  bool snapshot_failing = false;          // the latest snapshot attempt failed
+  std::uint64_t snapshot_generation = 0;  // last written or restored generation
 };
 
 class Pipeline {
@@ -153,6 +155,8 @@ class Pipeline {
 
   PipelineStats stats() const;
   std::uint64_t signatures_restored() const { return signatures_restored_; }
+  // What start() restored: the generation, or problems and an empty start.
+  const DetectShards::RestoreReport& restore_report() const { return restore_report_; }
 
  private:
   struct Worker;
@@ -192,7 +196,9 @@ class Pipeline {
   std::uint64_t snapshots_written_ = 0;
   std::uint64_t snapshot_errors_ = 0;
   std::string last_snapshot_error_;
+  bool snapshot_failing_ = false;
   std::uint64_t signatures_restored_ = 0;
+  DetectShards::RestoreReport restore_report_;
   bool started_ = false;
   bool stopped_ = false;
 };

@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include "daemon/ops/metrics_server.h"
 
@@ -153,4 +155,65 @@ TEST_CASE("stop closes the port and is idempotent", "[ops]") {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   CHECK(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0);
   ::close(fd);
+}
+
+TEST_CASE("/readyz reports degraded while the app says so, and ready again after", "[ops]") {
+  MetricsRegistry registry;
+  auto server = start_server(registry);
+  server->set_ready(true);
+  server->set_degraded("detection snapshots failing");
+  const std::string degraded = get(server->port(), "/readyz");
+  CHECK(degraded.starts_with("HTTP/1.1 503"));
+  CHECK(body_of(degraded) == "degraded: detection snapshots failing\n");
+  server->set_degraded("");
+  CHECK(body_of(get(server->port(), "/readyz")) == "ready\n");
+}
+
+TEST_CASE("idle connections at the cap make way for a scrape", "[ops]") {
+  MetricsRegistry registry;
+  MetricsServerOptions options;
+  options.port = 0;
+  options.max_connections = 4;
+  options.idle_timeout = std::chrono::minutes(10);  // so only eviction can free a slot here
+  auto started = MetricsServer::start(options, registry);
+  REQUIRE(started.has_value());
+  auto server = std::move(started).value();
+  std::vector<int> idle;
+  for (int i = 0; i < 8; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    idle.push_back(fd);
+  }
+  // Every scrape is answered although idle connections alone would fill the cap twice over.
+  for (int i = 0; i < 4; ++i) CHECK(get(server->port(), "/healthz").starts_with("HTTP/1.1 200"));
+  const auto stats = server->stats();
+  CHECK(stats.idle_evicted >= 4);
+  CHECK(stats.refused == 0);
+  for (int fd : idle) ::close(fd);
+}
+
+TEST_CASE("a connection that never sends a request is closed after the idle timeout", "[ops]") {
+  MetricsRegistry registry;
+  MetricsServerOptions options;
+  options.port = 0;
+  options.idle_timeout = std::chrono::milliseconds(50);
+  auto started = MetricsServer::start(options, registry);
+  REQUIRE(started.has_value());
+  auto server = std::move(started).value();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  char byte = 0;
+  CHECK(::recv(fd, &byte, 1, 0) == 0);  // the server closed it; no timing asserted
+  ::close(fd);
+  CHECK(server->stats().idle_closed == 1);
 }
