@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::rules {
 

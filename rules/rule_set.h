@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 #include "parsers/record.h"
 #include "rules/loader.h"
 #include "rules/rule.h"

@@ -22,6 +22,7 @@
 #include "daemon/pipeline/pipeline.h"
 #include "rules/loader.h"
 #include "rules/rule_set_build.h"
+#include "parsers/base/clock.h"
 
 namespace logsift::app {
 
@@ -268,7 +269,7 @@ void Daemon::watch_sinks() {
   Parts& p = *parts_;
   const auto stats = p.pipeline->stats();
   const auto& configs = p.sinks->configs();
-  const std::int64_t now_us = ingest::system_clock_us();
+  const std::int64_t now_us = base::system_clock_us();
   bool healthy = true;
   std::string unhealthy;
   for (std::size_t i = 0; i < stats.sinks.size() && i < configs.size(); ++i) {

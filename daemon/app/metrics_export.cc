@@ -3,6 +3,7 @@
 #include <array>
 
 #include "daemon/ingest/ingest_server.h"
+#include "parsers/base/clock.h"
 
 namespace logsift::app {
 
@@ -10,7 +11,7 @@ using ops::MetricLabel;
 using ops::MetricType;
 
 void export_sink_metrics(ops::MetricsWriter& out, const pipeline::PipelineStats& p) {
-  const std::int64_t now_us = ingest::system_clock_us();
+  const std::int64_t now_us = base::system_clock_us();
   for (const auto& sink : p.sinks) {
     const std::array<MetricLabel, 2> labels{{{"sink", sink.name}, {"type", sink.type}}};
     auto counter = [&](std::string_view name, std::string_view help, std::uint64_t v) {

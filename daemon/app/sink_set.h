@@ -20,7 +20,7 @@
 #include "daemon/emit/file_sink.h"
 #include "daemon/emit/spool.h"
 #include "daemon/pipeline/pipeline.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::app {
 

@@ -6,7 +6,7 @@
 #include "daemon/cli/commands.h"
 #include "daemon/detect/template_miner.h"
 #include "daemon/emit/json_text.h"
-#include "daemon/ingest/ingest_server.h"
+#include "parsers/base/clock.h"
 
 namespace logsift::cli {
 
@@ -19,7 +19,7 @@ int run_mine(int argc, char** argv, int first) {
     return 2;
   }
   parsers::ParseOptions options;
-  options.reference_time_us = ingest::system_clock_us();
+  options.reference_time_us = base::system_clock_us();
   parsers::LineParser parser(options);
   detect::TemplateMiner miner;
   std::string out;

@@ -14,6 +14,7 @@
 #include "daemon/pipeline/alert_emitter.h"
 #include "daemon/pipeline/detect_shards.h"
 #include "daemon/pipeline/record_processor.h"
+#include "parsers/base/clock.h"
 
 namespace logsift::cli {
 
@@ -66,7 +67,7 @@ int run_replay(int argc, char** argv, int first) {
   if (set == nullptr) return 1;
 
   parsers::ParseOptions parse_options = app::parse_options(daemon_config.value());
-  parse_options.reference_time_us = ingest::system_clock_us();
+  parse_options.reference_time_us = base::system_clock_us();
   pipeline::DetectShards detect(1, app::detect_options(daemon_config.value()));
   pipeline::RecordProcessor processor(set, parse_options, detect);
   emit::FileSink sink(out_dir, emit::FileSinkOptions{});

@@ -5,7 +5,7 @@
 #include "daemon/cli/cli_support.h"
 #include "daemon/cli/commands.h"
 #include "daemon/emit/json_text.h"
-#include "daemon/ingest/ingest_server.h"
+#include "parsers/base/clock.h"
 
 namespace logsift::cli {
 
@@ -24,7 +24,7 @@ int run_test(int argc, char** argv, int first) {
 
   parsers::ParseOptions options;
   options.expected_format = *format;
-  options.reference_time_us = ingest::system_clock_us();
+  options.reference_time_us = base::system_clock_us();
   options.json_fields.extra = set->json_paths();
   parsers::LineParser parser(options);
   rules::Matcher matcher(set);

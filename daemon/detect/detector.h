@@ -25,7 +25,7 @@
 #include "daemon/detect/alert.h"
 #include "daemon/detect/detect_options.h"
 #include "daemon/detect/incident.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 #include "parsers/record.h"
 
 namespace logsift::detect {

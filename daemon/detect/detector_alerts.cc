@@ -7,6 +7,8 @@
 
 #include "daemon/detect/alert.h"
 #include "daemon/detect/detector_impl.h"
+#include "parsers/base/coding.h"
+#include "parsers/base/hex.h"
 
 namespace logsift::detect {
 namespace {
@@ -16,7 +18,8 @@ std::uint64_t hash_words(std::initializer_list<std::uint64_t> words) {
   std::array<unsigned char, 8 * 6> buf{};
   std::size_t n = 0;
   for (std::uint64_t w : words) {
-    for (int b = 0; b < 8; ++b) buf[n++] = static_cast<unsigned char>(w >> (8 * b));
+    base::encode_fixed64(buf.data() + n, w);
+    n += 8;
   }
   return XXH3_64bits(buf.data(), n);
 }
@@ -84,7 +87,7 @@ Alert Detector::Impl::make_alert(const SignatureState& s, AlertAction action, st
   a.threshold_count = s.count;
   a.spread_hosts = s.spread_hosts;
   if (s.template_id != 0) {
-    a.template_id = hex_id(s.template_id);
+    a.template_id = base::hex_u64(s.template_id);
     a.template_text = s.template_text;
   }
   return a;
@@ -94,7 +97,7 @@ void Detector::Impl::emit_incident(SignatureState& s, std::int64_t time_us,
                                    std::int64_t interval_start_us, std::uint64_t suppressed,
                                    std::vector<Alert>& out) {
   Alert a = make_alert(s, AlertAction::kIncident, time_us, suppressed);
-  a.id = hex_id(hash_words({s.signature_id, static_cast<std::uint64_t>(AlertAction::kIncident),
+  a.id = base::hex_u64(hash_words({s.signature_id, static_cast<std::uint64_t>(AlertAction::kIncident),
                             static_cast<std::uint64_t>(interval_start_us)}));
   ++counters_.alerts;
   out.push_back(std::move(a));
@@ -105,7 +108,7 @@ void Detector::Impl::emit_problem(SignatureState& s, AlertAction action, std::in
                                   std::vector<Alert>& out) {
   Alert a = make_alert(s, action, time_us, suppressed);
   const std::uint64_t seq = action == AlertAction::kProblemUpdated ? s.update_seq : 0;
-  a.id = hex_id(hash_words({s.signature_id, static_cast<std::uint64_t>(action), s.problem_id,
+  a.id = base::hex_u64(hash_words({s.signature_id, static_cast<std::uint64_t>(action), s.problem_id,
                             s.reopen_count, seq}));
   a.open_reason = reason;
   ++counters_.alerts;

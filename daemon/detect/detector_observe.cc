@@ -5,10 +5,11 @@
 
 #include "daemon/detect/detector.h"
 #include "daemon/detect/detector_impl.h"
+#include "parsers/base/hex.h"
 
 namespace logsift::detect {
 
-std::string auto_rule_id(std::uint64_t template_id) { return "auto:" + hex_id(template_id); }
+std::string auto_rule_id(std::uint64_t template_id) { return "auto:" + base::hex_u64(template_id); }
 
 std::string auto_rule_name(std::string_view template_text) {
   return "Recurring unknown message: " +
@@ -17,9 +18,8 @@ std::string auto_rule_name(std::string_view template_text) {
 
 std::uint64_t auto_signature_id(std::uint64_t template_id) {
   // The same text auto_rule_id() builds, on the stack: this runs for every mined message.
-  static constexpr char kHex[] = "0123456789abcdef";
   char id[21] = {'a', 'u', 't', 'o', ':'};
-  for (int i = 20; i >= 5; --i, template_id >>= 4) id[i] = kHex[template_id & 0xf];
+  base::encode_hex_u64(template_id, id + 5);
   return signature_id(std::string_view(id, sizeof id), {});
 }
 

@@ -42,7 +42,4 @@ std::uint64_t signature_id(const Incident& incident);
 std::uint64_t signature_id(std::string_view rule_id,
                            std::span<const std::pair<std::string_view, std::string_view>> values);
 
-// 16 lowercase hex digits, the form ids take in alerts.
-std::string hex_id(std::uint64_t id);
-
 }  // namespace logsift::detect

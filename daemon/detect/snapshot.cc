@@ -15,6 +15,7 @@
 #include "daemon/detect/detector.h"
 #include "daemon/detect/detector_impl.h"
 #include "daemon/detect/snapshot_files.h"
+#include "parsers/base/coding.h"
 
 namespace logsift::detect {
 namespace {
@@ -34,54 +35,39 @@ class Writer {
  public:
   explicit Writer(std::string& out) : out_(out) {}
   void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void u32(std::uint32_t v) { for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>(v >> (8 * i))); }
-  void u64(std::uint64_t v) { for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>(v >> (8 * i))); }
+  void u32(std::uint32_t v) { base::put_fixed32(out_, v); }
+  void u64(std::uint64_t v) { base::put_fixed64(out_, v); }
   void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
-  void str(std::string_view s) {
-    u32(static_cast<std::uint32_t>(s.size()));
-    out_.append(s);
-  }
+  void str(std::string_view s) { base::put_length_prefixed(out_, s); }
 
  private:
   std::string& out_;
 };
 
+// base::ByteReader plus what error messages and counts need: the offset in the whole file and
+// element counts checked against the bytes left.
 class Reader {
  public:
   Reader(std::string_view in, std::size_t base) : in_(in), base_(base) {}
-  bool ok() const { return ok_; }
-  std::size_t offset() const { return base_ + pos_; }
-  std::size_t left() const { return in_.size() - pos_; }
+  bool ok() const { return in_.ok(); }
+  std::size_t offset() const { return base_ + in_.position(); }
+  std::size_t left() const { return in_.left(); }
 
-  std::uint64_t uint(int bytes) {
-    if (!ok_ || left() < static_cast<std::size_t>(bytes)) return ok_ = false, 0;
-    std::uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(in_[pos_ + static_cast<std::size_t>(i)])} << (8 * i);
-    pos_ += static_cast<std::size_t>(bytes);
-    return v;
-  }
-  std::uint8_t u8() { return static_cast<std::uint8_t>(uint(1)); }
-  std::uint32_t u32() { return static_cast<std::uint32_t>(uint(4)); }
-  std::uint64_t u64() { return uint(8); }
-  std::int64_t i64() { return static_cast<std::int64_t>(uint(8)); }
-  void str(std::string& s) {
-    const std::uint32_t n = u32();
-    if (!ok_ || left() < n) return void(ok_ = false);
-    s.assign(in_.substr(pos_, n));
-    pos_ += n;
-  }
+  std::uint8_t u8() { return in_.u8(); }
+  std::uint32_t u32() { return in_.u32(); }
+  std::uint64_t u64() { return in_.u64(); }
+  std::int64_t i64() { return in_.i64(); }
+  void str(std::string& s) { s.assign(in_.length_prefixed()); }
   // A count of elements each at least `min_bytes` long: rejects counts the input cannot hold.
   std::size_t count(std::size_t min_bytes) {
     const std::uint64_t n = u64();
-    if (!ok_ || n > left() / min_bytes) return ok_ = false, 0;
+    if (!ok() || n > left() / min_bytes) return in_.fail(), 0;
     return static_cast<std::size_t>(n);
   }
 
  private:
-  std::string_view in_;
+  base::ByteReader in_;
   std::size_t base_;
-  std::size_t pos_ = 0;
-  bool ok_ = true;
 };
 
 void write_pairs(Writer& w, const std::vector<std::pair<std::string, std::string>>& v) {

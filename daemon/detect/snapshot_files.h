@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "daemon/detect/detector.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::detect {
 

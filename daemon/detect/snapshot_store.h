@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "daemon/detect/detector.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::detect {
 

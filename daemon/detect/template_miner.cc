@@ -9,6 +9,7 @@
 
 #include "daemon/detect/incident.h"
 #include "daemon/detect/variable_mask.h"
+#include "parsers/base/hex.h"
 
 namespace logsift::detect {
 namespace {
@@ -39,7 +40,7 @@ struct Cluster {
 
 }  // namespace
 
-std::string template_id_hex(std::uint64_t id) { return hex_id(id); }
+std::string template_id_hex(std::uint64_t id) { return base::hex_u64(id); }
 
 std::string mask_message(std::string_view message) {
   MaskedTokens tokens;

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::detect {
 

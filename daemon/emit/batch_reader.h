@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "daemon/emit/batch_writer.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::emit {
 

@@ -24,7 +24,7 @@
 
 #include "daemon/emit/batch_reader.h"
 #include "daemon/emit/sink.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::emit {
 

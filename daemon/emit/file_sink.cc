@@ -1,7 +1,6 @@
 // FileSink and the batch-file naming helpers; see file_sink.h.
 #include "daemon/emit/file_sink.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+
+#include "parsers/base/file_io.h"
 
 namespace logsift::emit {
 namespace {
@@ -31,27 +32,6 @@ std::string join(const std::string& dir, std::string_view name) {
 SinkError error_from(const std::error_code& ec, const char* what, const std::string& path) {
   return sink_error_from_errno(ec.value(), what, path);
 }
-
-// Closes a descriptor on scope exit.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  // Closes now and reports close()'s error (NFS and some filesystems report write errors late).
-  int close_now() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -110,33 +90,13 @@ Expected<std::uint64_t, SinkError> next_sequence_in(const std::string& dir) {
 Expected<SinkReceipt, SinkError> write_file_atomically(const std::string& dir,
                                                        const std::string& name,
                                                        std::string_view bytes) {
-  const std::string final_path = join(dir, name);
-  const std::string temp_path = join(dir, std::string(kTempPrefix) + name);
-  FileDescriptor fd(::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) return Unexpected{sink_error_from_errno(errno, "cannot create", temp_path)};
-
-  const auto fail = [&](const char* what, const std::string& path) {
-    const int saved = errno;
-    ::unlink(temp_path.c_str());
-    return Unexpected{sink_error_from_errno(saved, what, path)};
-  };
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write", temp_path);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd.get()) != 0) return fail("cannot fsync", temp_path);
-  if (fd.close_now() != 0) return fail("cannot close", temp_path);
-  if (::rename(temp_path.c_str(), final_path.c_str()) != 0) return fail("cannot rename", temp_path);
-
-  // Make the rename itself durable.
-  FileDescriptor dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
-    return Unexpected{sink_error_from_errno(errno, "cannot fsync directory", dir)};
+  base::AtomicWriteOptions options;
+  options.temp_path = join(dir, std::string(kTempPrefix) + name);
+  auto written = base::write_file_atomically(join(dir, name), bytes, options);
+  if (!written) {
+    SinkError e = sink_error_from_errno(written.error().errno_value, "", "");
+    e.message = std::move(written).error().message;
+    return Unexpected{std::move(e)};
   }
   return SinkReceipt{bytes.size(), false};
 }

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "daemon/emit/batch_writer.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::emit {
 

@@ -13,12 +13,6 @@ namespace logsift::ingest {
 
 using internal::asio::io_context;
 
-std::int64_t system_clock_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 namespace internal {
 
 void ServerShared::wait_for_space(std::function<void()> resume) {
@@ -106,7 +100,7 @@ struct IngestServer::Impl {
   Impl(std::vector<ListenerConfig> configs_in, BatchQueue& queue_in, BatchPool& pool, ServerOptions options_in)
       : configs(std::move(configs_in)), queue(queue_in), options(std::move(options_in)),
         counters(configs.size(), options.max_peers) {
-    if (!options.clock) options.clock = system_clock_us;
+    if (!options.clock) options.clock = base::system_clock_us;
     shared = std::make_shared<internal::ServerShared>(io, queue, pool, counters, options.clock,
                                                       std::chrono::milliseconds(options.flush_age_ms));
   }

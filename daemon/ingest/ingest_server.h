@@ -33,20 +33,20 @@
 #include "daemon/ingest/ingest_counters.h"
 #include "daemon/ingest/listener_config.h"
 #include "daemon/ingest/raw_batch.h"
-#include "parsers/expected.h"
+#include "parsers/base/clock.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::ingest {
 
 // Arrival time source: microseconds since the Unix epoch. Read once per read or datagram batch.
-using Clock = std::function<std::int64_t()>;
-std::int64_t system_clock_us();
+using Clock = base::Clock;
 
 struct ServerOptions {
   std::size_t io_threads = 2;             // threads running the event loop
   std::uint32_t flush_age_ms = 50;        // a partially filled batch is pushed after this long
   std::uint32_t stop_drain_timeout_ms = 5000;  // stop(): wait this long for queue space
   std::size_t max_peers = 1024;           // per-peer counters kept (least recently seen evicted)
-  Clock clock;                            // empty: system_clock_us
+  Clock clock;                            // empty: base::system_clock_us
 };
 
 struct IngestError {

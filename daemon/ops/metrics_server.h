@@ -25,7 +25,7 @@
 #include <string>
 
 #include "daemon/ops/metrics.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::ops {
 

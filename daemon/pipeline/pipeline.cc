@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "daemon/ingest/ingest_server.h"
+#include "parsers/base/clock.h"
 
 namespace logsift::pipeline {
 
@@ -37,7 +38,7 @@ Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet
       pool_(pool),
       detect_(options_.detect_shards, options_.detect),
       rule_set_(std::move(rule_set)) {
-  if (!options_.clock) options_.clock = ingest::system_clock_us;
+  if (!options_.clock) options_.clock = base::system_clock_us;
   if (options_.workers == 0) options_.workers = 1;
   for (auto& channel : sinks) {
     SinkPath path;

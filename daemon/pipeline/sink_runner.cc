@@ -8,12 +8,13 @@
 
 #include "daemon/emit/dead_letters.h"
 #include "daemon/ingest/ingest_server.h"
+#include "parsers/base/clock.h"
 
 namespace logsift::pipeline {
 
 SinkRunner::SinkRunner(SinkRunnerOptions options, emit::Spool& spool, emit::DeliveryTarget& target)
     : options_(std::move(options)), spool_(spool), target_(target) {
-  if (!options_.clock) options_.clock = ingest::system_clock_us;
+  if (!options_.clock) options_.clock = base::system_clock_us;
   if (options_.dead_letter_path.empty()) {
     options_.dead_letter_path = (std::filesystem::path(spool_.dir()) / "dead-letter.ndjson").native();
   }

@@ -1,4 +1,5 @@
 #include "daemon/detect/incident.h"
+#include "parsers/base/hex.h"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +12,7 @@ using namespace logsift::detect::testing;
 TEST_CASE("a signature id is the XXH3 of the length-prefixed rule id and group values", "[detect]") {
   // Pinned: the id must be the same on every machine and in every release that keeps format 1.
   const std::pair<std::string_view, std::string_view> values[] = {{"host", "edge3"}};
-  CHECK(hex_id(signature_id("sshd.failed_password", values)) == "50e38d8e178d9315");
+  CHECK(base::hex_u64(signature_id("sshd.failed_password", values)) == "50e38d8e178d9315");
 }
 
 TEST_CASE("an empty group_by groups by host", "[detect]") {

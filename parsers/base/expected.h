@@ -3,7 +3,8 @@
 // GCC 12 ships no std::expected. This is the small subset logsift needs: construct from a value or
 // from Unexpected{error}, test with has_value()/operator bool, read with value()/error(). Reading
 // the wrong side is a programming error and aborts. The type is [[nodiscard]] so a result that
-// carries an error cannot be dropped silently.
+// carries an error cannot be dropped silently. Every logsift namespace sees the two names through
+// the using-declarations at the bottom, so code writes `Expected<T, E>` unqualified.
 #pragma once
 
 #include <cstdio>
@@ -12,7 +13,7 @@
 #include <utility>
 #include <variant>
 
-namespace logsift {
+namespace logsift::base {
 
 template <typename E>
 struct Unexpected {
@@ -53,4 +54,9 @@ class [[nodiscard]] Expected {
   std::variant<T, E> state_;
 };
 
+}  // namespace logsift::base
+
+namespace logsift {
+using base::Expected;
+using base::Unexpected;
 }  // namespace logsift
