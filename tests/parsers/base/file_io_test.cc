@@ -104,3 +104,16 @@ TEST_CASE("parent_folder names the folder a rename must be made durable in", "[b
   CHECK(parent_folder("/c") == "/");
   CHECK(parent_folder("c") == ".");
 }
+
+TEST_CASE("read_file into a buffer replaces its content", "[base]") {
+  TempFolder dir;
+  const std::string path = dir.path + "/f";
+  REQUIRE(write_file_atomically(path, "abc"));
+  std::string out = "previous content, longer";
+  const auto read = read_file(path, out);
+  REQUIRE(read);
+  CHECK(*read == 3);
+  CHECK(out == "abc");
+  CHECK(sync_folder(dir.path));
+  CHECK_FALSE(sync_folder(dir.path + "/missing"));
+}
