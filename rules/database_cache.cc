@@ -58,25 +58,27 @@ std::optional<CachedDatabase> load_cached_database(const std::string& dir, const
   entry.demoted.reserve(demoted_count);
   for (std::uint32_t i = 0; i < demoted_count; ++i) entry.demoted.push_back(in.u32());
   const std::size_t pos = sizeof(kMagic) + in.position();
-  if (hs_deserialize_database(data.data() + pos, data.size() - pos, &entry.database) != HS_SUCCESS) {
+  hs_database_t* database = nullptr;
+  if (hs_deserialize_database(data.data() + pos, data.size() - pos, &database) != HS_SUCCESS) {
     return std::nullopt;
   }
+  entry.database.reset(database);
   return entry;
 }
 
 std::string store_cached_database(const std::string& dir, const std::string& key,
-                                  const CachedDatabase& entry) {
+                                  const hs_database* database, std::span<const std::uint32_t> demoted) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return "cannot create cache folder " + dir + ": " + ec.message();
   char* bytes = nullptr;
   std::size_t length = 0;
-  if (hs_serialize_database(entry.database, &bytes, &length) != HS_SUCCESS) {
+  if (hs_serialize_database(database, &bytes, &length) != HS_SUCCESS) {
     return "cannot serialize a Hyperscan database";
   }
   std::string data(kMagic, sizeof(kMagic));
-  base::put_fixed32(data, static_cast<std::uint32_t>(entry.demoted.size()));
-  for (auto d : entry.demoted) base::put_fixed32(data, d);
+  base::put_fixed32(data, static_cast<std::uint32_t>(demoted.size()));
+  for (auto d : demoted) base::put_fixed32(data, d);
   data.append(bytes, length);
   std::free(bytes);
 
@@ -89,5 +91,8 @@ std::string store_cached_database(const std::string& dir, const std::string& key
   }
   return {};
 }
+
+void HsDatabaseFree::operator()(hs_database* database) const { hs_free_database(database); }
+void HsScratchFree::operator()(hs_scratch* scratch) const { hs_free_scratch(scratch); }
 
 }  // namespace logsift::rules

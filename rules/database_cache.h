@@ -13,12 +13,13 @@
 #include <string>
 #include <vector>
 
-struct hs_database;
+#include "rules/hyperscan_handles.h"
+
 
 namespace logsift::rules {
 
 struct CachedDatabase {
-  hs_database* database = nullptr;  // caller owns: hs_free_database
+  HsDatabasePtr database;
   std::vector<std::uint32_t> demoted;  // positions (in the key's expression list) compiled otherwise
 };
 
@@ -30,6 +31,6 @@ std::optional<CachedDatabase> load_cached_database(const std::string& dir, const
 
 // Returns an error message, empty on success.
 std::string store_cached_database(const std::string& dir, const std::string& key,
-                                  const CachedDatabase& entry);
+                                  const hs_database* database, std::span<const std::uint32_t> demoted);
 
 }  // namespace logsift::rules

@@ -39,34 +39,39 @@ bool equal_ignore_ascii_case(std::string_view a, std::string_view b) {
 }  // namespace
 
 struct Matcher::PcreState {
-  pcre2_match_data* match_data = nullptr;
-  pcre2_match_context* context = nullptr;
-  pcre2_jit_stack* jit_stack = nullptr;
+  struct MatchDataFree {
+    void operator()(pcre2_match_data* p) const { pcre2_match_data_free(p); }
+  };
+  struct ContextFree {
+    void operator()(pcre2_match_context* p) const { pcre2_match_context_free(p); }
+  };
+  struct JitStackFree {
+    void operator()(pcre2_jit_stack* p) const { pcre2_jit_stack_free(p); }
+  };
+  std::unique_ptr<pcre2_match_data, MatchDataFree> match_data;
+  std::unique_ptr<pcre2_match_context, ContextFree> context;
+  std::unique_ptr<pcre2_jit_stack, JitStackFree> jit_stack;  // null: PCRE2's default JIT stack
 
-  explicit PcreState(std::uint32_t max_groups) {
-    match_data = pcre2_match_data_create(max_groups + 1, nullptr);
-    context = pcre2_match_context_create(nullptr);
-    jit_stack = pcre2_jit_stack_create(32 * 1024, kJitStackMaxBytes, nullptr);
+  explicit PcreState(std::uint32_t max_groups)
+      : match_data(pcre2_match_data_create(max_groups + 1, nullptr)),
+        context(pcre2_match_context_create(nullptr)),
+        jit_stack(pcre2_jit_stack_create(32 * 1024, kJitStackMaxBytes, nullptr)) {
     if (match_data == nullptr || context == nullptr) {
       std::fputs("logsift: out of memory creating PCRE2 match state\n", stderr);
       std::abort();
     }
-    pcre2_set_match_limit(context, kPcreMatchLimit);
-    pcre2_set_depth_limit(context, kPcreDepthLimit);
-    if (jit_stack != nullptr) pcre2_jit_stack_assign(context, nullptr, jit_stack);
-  }
-  ~PcreState() {
-    pcre2_match_data_free(match_data);
-    pcre2_match_context_free(context);
-    if (jit_stack != nullptr) pcre2_jit_stack_free(jit_stack);
+    pcre2_set_match_limit(context.get(), kPcreMatchLimit);
+    pcre2_set_depth_limit(context.get(), kPcreDepthLimit);
+    if (jit_stack != nullptr) pcre2_jit_stack_assign(context.get(), nullptr, jit_stack.get());
   }
 };
 
 Matcher::Matcher(std::shared_ptr<const RuleSet> rule_set) : rule_set_(std::move(rule_set)) {
-  for (const auto& f : rule_set_->fields_) {
-    if (f.database == nullptr) continue;
-    hs_error_t rc = hs_alloc_scratch(f.database, &scratch_);
-    if (rc != HS_SUCCESS) die("hs_alloc_scratch", rc);
+  if (rule_set_->scratch_prototype_ != nullptr) {
+    hs_scratch_t* scratch = nullptr;
+    hs_error_t rc = hs_clone_scratch(rule_set_->scratch_prototype_.get(), &scratch);
+    if (rc != HS_SUCCESS) die("hs_clone_scratch", rc);
+    scratch_.reset(scratch);
   }
   pcre_ = std::make_unique<PcreState>(rule_set_->max_capture_groups_);
   rule_done_.assign(rule_set_->rules_.size(), 0);
@@ -75,9 +80,7 @@ Matcher::Matcher(std::shared_ptr<const RuleSet> rule_set) : rule_set_(std::move(
   captures_.reserve(64);
 }
 
-Matcher::~Matcher() {
-  if (scratch_ != nullptr) hs_free_scratch(scratch_);
-}
+Matcher::~Matcher() = default;
 
 int Matcher::on_hyperscan_match(unsigned int id, unsigned long long, unsigned long long,
                                 unsigned int, void* context) {
@@ -102,16 +105,16 @@ bool Matcher::conditions_hold(std::uint32_t rule_index, const parsers::Record& r
 
 bool Matcher::run_pcre(std::uint32_t p, std::string_view subject, bool capture) {
   const auto& cp = rule_set_->patterns_[p];
-  int rc = pcre2_match(cp.code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
-                       pcre_->match_data, pcre_->context);
+  int rc = pcre2_match(cp.code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                       pcre_->match_data.get(), pcre_->context.get());
   if (rc == PCRE2_ERROR_NOMATCH) return false;
   if (rc < 0) {
     ++counters_.pcre_errors;
     return false;
   }
   if (capture) {
-    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(pcre_->match_data);
-    const std::uint32_t pairs = pcre2_get_ovector_count(pcre_->match_data);
+    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(pcre_->match_data.get());
+    const std::uint32_t pairs = pcre2_get_ovector_count(pcre_->match_data.get());
     for (const auto& [group, name] : cp.names) {
       if (group >= pairs || ovector[2 * group] == PCRE2_UNSET) continue;
       captures_.push_back(Capture{name, subject.substr(ovector[2 * group], ovector[2 * group + 1] - ovector[2 * group])});
@@ -121,25 +124,39 @@ bool Matcher::run_pcre(std::uint32_t p, std::string_view subject, bool capture) 
 }
 
 std::span<const RuleMatch> Matcher::match(const parsers::Record& record) {
+  matches_.clear();
+  captures_.clear();
+  match_into(record, 0);
+  return matches_;
+}
+
+std::span<const RuleMatch> Matcher::match_batch(std::span<const parsers::Record> records) {
+  matches_.clear();
+  captures_.clear();
+  for (std::size_t i = 0; i < records.size(); ++i) match_into(records[i], static_cast<std::uint32_t>(i));
+  return matches_;
+}
+
+// Appends the record's matches to matches_ (and their captures to captures_).
+void Matcher::match_into(const parsers::Record& record, std::uint32_t record_index) {
   static constexpr char kEmpty[1] = {0};
   const RuleSet& set = *rule_set_;
   ++counters_.records;
   candidates_.clear();
-  matches_.clear();
-  captures_.clear();
+  const std::size_t first_match = matches_.size();
 
   for (const auto& scan : set.fields_) {
     std::string_view value = field_value(record, scan.field, scan.json_slot);
     if (scan.database != nullptr) {
       const char* data = value.empty() ? kEmpty : value.data();
-      hs_error_t rc = hs_scan(scan.database, data, static_cast<unsigned>(value.size()), 0, scratch_,
+      hs_error_t rc = hs_scan(scan.database.get(), data, static_cast<unsigned>(value.size()), 0, scratch_.get(),
                               &Matcher::on_hyperscan_match, this);
       if (rc != HS_SUCCESS) die("hs_scan", rc);
     }
     // Patterns Hyperscan could not take at all are candidates on every record.
     candidates_.insert(candidates_.end(), scan.pcre_only.begin(), scan.pcre_only.end());
   }
-  if (candidates_.empty()) return {};
+  if (candidates_.empty()) return;
   // Pattern ids follow rule order, so sorting yields matches in rule order.
   std::sort(candidates_.begin(), candidates_.end());
 
@@ -160,11 +177,11 @@ std::span<const RuleMatch> Matcher::match(const parsers::Record& record) {
     }
     if (!confirmed) continue;
     rule_done_[cp.rule_index] = 1;
-    matches_.push_back(RuleMatch{cp.rule_index, capture_begin, static_cast<std::uint32_t>(captures_.size())});
+    matches_.push_back(RuleMatch{record_index, cp.rule_index, capture_begin,
+                                 static_cast<std::uint32_t>(captures_.size())});
   }
-  for (const auto& m : matches_) rule_done_[m.rule_index] = 0;
-  counters_.matches += matches_.size();
-  return matches_;
+  for (std::size_t m = first_match; m < matches_.size(); ++m) rule_done_[matches_[m].rule_index] = 0;
+  counters_.matches += matches_.size() - first_match;
 }
 
 }  // namespace logsift::rules

@@ -77,10 +77,7 @@ std::string pattern_expression(const Pattern& pattern) {
 
 RuleSet::RuleSet() = default;
 
-RuleSet::~RuleSet() {
-  for (auto& p : patterns_) pcre2_code_free(p.code);
-  for (auto& f : fields_) hs_free_database(f.database);
-}
+RuleSet::~RuleSet() = default;
 
 PatternEngine RuleSet::engine(std::size_t rule_index, std::size_t pattern_index) const {
   return patterns_[first_pattern_[rule_index] + pattern_index].engine;
@@ -112,7 +109,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
     auto& fields = set->fields_;
     auto it = std::find_if(fields.begin(), fields.end(), [&](const FieldScan& s) { return s.field == f; });
     if (it != fields.end()) return static_cast<std::uint32_t>(it - fields.begin());
-    fields.push_back(FieldScan{f, json_slot(f, rule), nullptr, {}});
+    fields.push_back(FieldScan{f, json_slot(f, rule), {}, {}});
     return static_cast<std::uint32_t>(fields.size() - 1);
   };
 
@@ -141,7 +138,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
       CompiledPattern cp;
       cp.rule_index = r;
       cp.field_scan = field_scan(p.field, rule);
-      cp.code = code;
+      cp.code.reset(code);
       cp.names = capture_names(code);
       std::uint32_t groups = 0;
       pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups);
@@ -194,7 +191,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
         for (std::uint32_t i = 0; i < members.size(); ++i) {
           if (set->patterns_[members[i]].engine == PatternEngine::kPcreOnly) scan.pcre_only.push_back(members[i]);
         }
-        scan.database = cached->database;
+        scan.database = std::move(cached->database);
         ++stats.cache_hits;
         continue;
       }
@@ -214,10 +211,14 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
         ids.push_back(hs_ids[i]);
       }
       hs_compile_error_t* error = nullptr;
+      hs_database_t* database = nullptr;
       hs_error_t rc = hs_compile_ext_multi(exprs.data(), fl.data(), ids.data(), nullptr,
                                            static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                                           nullptr, &scan.database, &error);
-      if (rc == HS_SUCCESS) break;
+                                           nullptr, &database, &error);
+      if (rc == HS_SUCCESS) {
+        scan.database.reset(database);
+        break;
+      }
       const int bad = error != nullptr ? error->expression : -1;
       std::string message = error != nullptr ? error->message : "unknown error";
       if (error != nullptr) hs_free_compile_error(error);
@@ -234,7 +235,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
       }
     }
     if (scan.database != nullptr && !options.cache_dir.empty()) {
-      std::string err = store_cached_database(options.cache_dir, key, CachedDatabase{scan.database, demoted});
+      std::string err = store_cached_database(options.cache_dir, key, scan.database.get(), demoted);
       if (!err.empty()) stats.cache_errors.push_back(std::move(err));
     }
   }
@@ -247,8 +248,16 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
     else ++stats.pcre_only_patterns;
   }
   for (auto& f : set->fields_) {
-    if (f.database != nullptr) ++stats.databases;
     std::sort(f.pcre_only.begin(), f.pcre_only.end());
+    if (f.database == nullptr) continue;
+    ++stats.databases;
+    // One scratch fits every database: hs_alloc_scratch grows an existing scratch as needed.
+    hs_scratch_t* scratch = set->scratch_prototype_.release();
+    if (hs_alloc_scratch(f.database.get(), &scratch) != HS_SUCCESS) {
+      errors.push_back({{}, 0, {}, "Hyperscan cannot allocate scratch space for field '" + f.field.name() + "'"});
+      return Unexpected{std::move(errors)};
+    }
+    set->scratch_prototype_.reset(scratch);
   }
   return std::shared_ptr<const RuleSet>(std::move(set));
 }

@@ -15,7 +15,9 @@
 // Ownership and threads: a RuleSet is immutable once built and shared through
 // std::shared_ptr<const RuleSet>; any number of threads may use it. A Matcher owns the mutable
 // per-thread state (Hyperscan scratch, PCRE2 match data, result buffers) and must be used by one
-// thread at a time. A Matcher keeps its RuleSet alive.
+// thread at a time. A Matcher keeps its RuleSet alive. The RuleSet holds one Hyperscan scratch
+// sized for all its databases, allocated once at compile; each Matcher clones it
+// (hs_clone_scratch), which is cheaper than allocating and is the same size by construction.
 #pragma once
 
 #include <cstdint>
@@ -26,11 +28,9 @@
 
 #include "parsers/base/expected.h"
 #include "parsers/record.h"
+#include "rules/hyperscan_handles.h"
 #include "rules/loader.h"
 #include "rules/rule.h"
-
-struct hs_database;
-struct hs_scratch;
 
 namespace logsift::rules {
 
@@ -89,11 +89,13 @@ class RuleSet {
   std::vector<RuleConditions> conditions_;       // rule index -> its `when`, resolved
   std::vector<std::string> json_paths_;
   std::uint32_t max_capture_groups_ = 0;
+  HsScratchPtr scratch_prototype_;  // for every database in fields_; null when there are none
   CompileStats stats_;
 };
 
 // One rule that matched a record; its captures are Matcher::fields(match).
 struct RuleMatch {
+  std::uint32_t record_index = 0;  // match_batch(): index of the record in the batch; match(): 0
   std::uint32_t rule_index = 0;
   std::uint32_t capture_begin = 0;
   std::uint32_t capture_end = 0;
@@ -115,6 +117,9 @@ class Matcher {
 
   // Every rule `record` matches, in rule order. Valid until the next call; views into `record`.
   std::span<const RuleMatch> match(const parsers::Record& record);
+  // Every rule each record matches: record order, then rule order within a record. One call per
+  // batch; valid until the next call; views into `records`.
+  std::span<const RuleMatch> match_batch(std::span<const parsers::Record> records);
   std::span<const Capture> fields(const RuleMatch& m) const {
     return std::span<const Capture>(captures_).subspan(m.capture_begin, m.capture_end - m.capture_begin);
   }
@@ -127,12 +132,13 @@ class Matcher {
   struct PcreState;
   static int on_hyperscan_match(unsigned int id, unsigned long long from, unsigned long long to,
                                 unsigned int flags, void* context);
+  void match_into(const parsers::Record& record, std::uint32_t record_index);
   bool conditions_hold(std::uint32_t rule_index, const parsers::Record& record) const;
   // Runs PCRE2 for pattern `p` on `subject`; appends named captures when `capture`. True on match.
   bool run_pcre(std::uint32_t p, std::string_view subject, bool capture);
 
   std::shared_ptr<const RuleSet> rule_set_;
-  hs_scratch* scratch_ = nullptr;
+  HsScratchPtr scratch_;
   std::unique_ptr<PcreState> pcre_;
   std::vector<std::uint32_t> candidates_;  // pattern ids Hyperscan reported for this record
   std::vector<std::uint8_t> rule_done_;    // rule index -> already matched this record

@@ -5,6 +5,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,18 +14,23 @@
 
 namespace logsift::rules {
 
+struct PcreCodeFree {
+  void operator()(pcre2_code* code) const { pcre2_code_free(code); }
+};
+using PcreCodePtr = std::unique_ptr<pcre2_code, PcreCodeFree>;
+
 struct RuleSet::CompiledPattern {
   std::uint32_t rule_index = 0;
   std::uint32_t field_scan = 0;  // index into RuleSet::fields_
   PatternEngine engine = PatternEngine::kHyperscan;
-  pcre2_code* code = nullptr;    // owned by the RuleSet
+  PcreCodePtr code;
   std::vector<std::pair<std::uint32_t, std::string>> names;  // capture group number -> name
 };
 
 struct RuleSet::FieldScan {
   FieldRef field;
   int json_slot = -1;
-  hs_database* database = nullptr;      // null when no pattern of this field runs in Hyperscan
+  HsDatabasePtr database;               // null when no pattern of this field runs in Hyperscan
   std::vector<std::uint32_t> pcre_only;  // patterns PCRE2 runs on every record
 };
 

@@ -152,3 +152,38 @@ TEST_CASE("compiled databases are cached on disk and reused", "[rules]") {
   CHECK(third->stats().cache_misses == 1);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("match_batch gives every record's matches, in record then rule order, with captures", "[rules]") {
+  auto set = compile_text(kSshRules);
+  Matcher m(set);
+  const std::vector<logsift::parsers::Record> records = {
+      message_record("Invalid user x from 192.0.2.1", "h", "sshd"),
+      message_record("nothing to see", "h", "cron"),
+      message_record("Failed password for root from 192.0.2.2 port 22 ssh2 Connection refused", "h", "sshd"),
+  };
+  const auto matches = m.match_batch(records);
+  REQUIRE(matches.size() == 3);
+  CHECK(matches[0].record_index == 0);
+  CHECK(set->rules()[matches[0].rule_index].id == "sshd.invalid_user");
+  CHECK(capture(m, matches[0], "source_ip") == "192.0.2.1");
+  CHECK(matches[1].record_index == 2);
+  CHECK(set->rules()[matches[1].rule_index].id == "sshd.failed_password");
+  CHECK(capture(m, matches[1], "source_ip") == "192.0.2.2");
+  CHECK(matches[2].record_index == 2);
+  CHECK(set->rules()[matches[2].rule_index].id == "any.refused");
+  // The same records one at a time agree.
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    std::size_t in_batch = 0;
+    for (const auto& bm : matches) in_batch += bm.record_index == i ? 1 : 0;
+    CHECK(m.match(records[i]).size() == in_batch);
+  }
+}
+
+TEST_CASE("matchers of one rule set scan with their own scratch, cloned from the set's", "[rules]") {
+  auto set = compile_text(kSshRules);
+  Matcher a(set);
+  Matcher b(set);
+  const auto r = message_record("Invalid user x from 192.0.2.1", "h", "sshd");
+  CHECK(a.match(r).size() == 1);
+  CHECK(b.match(r).size() == 1);
+}
