@@ -294,8 +294,8 @@ Record JsonParser::parse(std::string_view line) {
   return parse_document(line, state.scratch.get(), needed);
 }
 
-Record JsonParser::parse_padded(std::string_view line) {
-  return parse_document(line, line.data(), line.size() + simdjson::SIMDJSON_PADDING);
+Record JsonParser::parse(PaddedLine line) {
+  return parse_document(line.view(), line.view().data(), line.size() + simdjson::SIMDJSON_PADDING);
 }
 
 Record JsonParser::parse_document(std::string_view line, const char* data, std::size_t capacity) {

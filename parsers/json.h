@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/padded_line.h"
 #include "parsers/record.h"
 
 namespace logsift::parsers {
@@ -71,9 +72,6 @@ enum class JsonError : std::uint8_t {
   kTooLarge,     // longer than the parser's maximum capacity
 };
 
-// Readable bytes parse_padded() needs after a line: simdjson::SIMDJSON_PADDING (checked in json.cc).
-inline constexpr std::size_t kJsonPaddingBytes = 64;
-
 class JsonParser {
  public:
   explicit JsonParser(JsonFieldMap map = JsonFieldMap{});
@@ -83,8 +81,8 @@ class JsonParser {
 
   // Copies `line` into the reused padded buffer, then parses.
   Record parse(std::string_view line);
-  // Zero-copy: the caller guarantees kJsonPaddingBytes readable bytes after `line`.
-  Record parse_padded(std::string_view line);
+  // Zero-copy: simdjson reads the line in place, padding included.
+  Record parse(PaddedLine line);
 
   JsonError last_error() const { return last_error_; }
   const JsonFieldMap& field_map() const { return map_; }

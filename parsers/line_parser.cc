@@ -31,7 +31,7 @@ LineParser::LineParser(ParseOptions options)
 
 Record LineParser::parse(std::string_view line) { return dispatch(line, false); }
 
-Record LineParser::parse_padded(std::string_view line) { return dispatch(line, true); }
+Record LineParser::parse(PaddedLine line) { return dispatch(line.view(), true); }
 
 Record LineParser::dispatch(std::string_view line, bool padded) {
   // Stripping shortens the view only, so the padding guarantee still holds after it.
@@ -48,7 +48,7 @@ Record LineParser::dispatch(std::string_view line, bool padded) {
   switch (format) {
     case ExpectedFormat::kRfc5424: return parse_rfc5424(line, default_utc_offset_s_);
     case ExpectedFormat::kJson: {
-      Record record = padded ? json_.parse_padded(line) : json_.parse(line);
+      Record record = padded ? json_.parse(PaddedLine::assume_padded(line)) : json_.parse(line);
       last_json_error_ = json_.last_error();
       return record;
     }

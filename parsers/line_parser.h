@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "parsers/json.h"
+#include "parsers/padded_line.h"
 #include "parsers/record.h"
 #include "parsers/rfc3164.h"
 
@@ -50,15 +51,14 @@ class LineParser {
 
   // Parses one line (terminator optional). `original` in the result is the stripped line.
   Record parse(std::string_view line);
-  // The same, zero-copy for JSON: the caller guarantees kJsonPaddingBytes readable bytes
-  // after the end of `line` (as the ingest batches do).
-  Record parse_padded(std::string_view line);
+  // The same, zero-copy for JSON: ingest batches hand out PaddedLines.
+  Record parse(PaddedLine line);
 
   // Error detail of the last JSON line (kNone after a non-JSON line).
   JsonError last_json_error() const { return last_json_error_; }
 
  private:
-  Record dispatch(std::string_view line, bool padded);
+  Record dispatch(std::string_view line, bool padded);  // padded: `line` came from a PaddedLine
 
   ExpectedFormat expected_format_;
   std::int32_t default_utc_offset_s_;

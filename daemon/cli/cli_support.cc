@@ -90,4 +90,25 @@ bool for_each_line(const std::string& path, std::ostream& err,
   return true;
 }
 
+LineBatcher::LineBatcher(std::size_t lines_per_batch, std::function<void(const ingest::RawBatch&)> on_batch)
+    : on_batch_(std::move(on_batch)), batch_(ingest::BatchLimits{1u << 20, lines_per_batch}) {}
+
+void LineBatcher::add(std::string_view line) {
+  if (!batch_.fits(line.size())) flush();
+  if (batch_.fits(line.size())) {
+    batch_.append(line, parsers::kNoTime, {}, 0, 0);
+    return;
+  }
+  // Longer than a whole batch: a batch of its own.
+  ingest::RawBatch alone(ingest::BatchLimits{line.size() + ingest::kPadding, 1});
+  alone.append(line, parsers::kNoTime, {}, 0, 0);
+  on_batch_(alone);
+}
+
+void LineBatcher::flush() {
+  if (batch_.empty()) return;
+  on_batch_(batch_);
+  batch_.reset();
+}
+
 }  // namespace logsift::cli

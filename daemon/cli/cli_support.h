@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/ingest/raw_batch.h"
 #include "parsers/line_parser.h"
 #include "rules/rule_set.h"
 
@@ -44,5 +45,19 @@ std::optional<parsers::ExpectedFormat> parse_format_name(const std::string& name
 // the file cannot be opened (a message goes to `err`).
 bool for_each_line(const std::string& path, std::ostream& err,
                    const std::function<void(std::uint64_t, std::string_view)>& on_line);
+
+// Collects lines into raw batches, as ingest does with network input, so the tools feed the batch
+// step the daemon runs. Every line is stored with arrival time parsers::kNoTime (detection on
+// event time) and listener 0. `on_batch` sees each batch when it is full and the last at flush().
+class LineBatcher {
+ public:
+  LineBatcher(std::size_t lines_per_batch, std::function<void(const ingest::RawBatch&)> on_batch);
+  void add(std::string_view line);
+  void flush();
+
+ private:
+  std::function<void(const ingest::RawBatch&)> on_batch_;
+  ingest::RawBatch batch_;
+};
 
 }  // namespace logsift::cli

@@ -20,8 +20,9 @@ namespace logsift::cli {
 
 namespace {
 
-// Lines between detection clock advances (resolutions and folded counts come due).
-constexpr std::uint64_t kAdvanceEveryLines = 256;
+// Lines per batch; the detection clock advances between batches (resolutions and folded counts
+// come due).
+constexpr std::size_t kLinesPerBatch = 256;
 
 // The daemon configuration whose detect, parse and emit settings the replay uses: the file given
 // with --config, else the embedded default, so a replay behaves as logsiftd would.
@@ -63,12 +64,15 @@ int run_replay(int argc, char** argv, int first) {
     std::cerr << out_dir << " already holds alert batches; replay into an empty folder\n";
     return 1;
   }
-  auto set = load_rule_set(rule_paths, args.option("cache").value_or(""), std::cerr);
+  // The daemon's compiled-database cache unless --cache names another: a replay of unchanged
+  // rules then starts without compiling them.
+  auto set = load_rule_set(rule_paths, args.option("cache").value_or(daemon_config.value().rules.cache_dir), std::cerr);
   if (set == nullptr) return 1;
 
   parsers::ParseOptions parse_options = app::parse_options(daemon_config.value());
   parse_options.reference_time_us = base::system_clock_us();
   pipeline::DetectShards detect(1, app::detect_options(daemon_config.value()));
+  parse_options.expected_format = *format;
   pipeline::RecordProcessor processor(set, parse_options, detect);
   emit::FileSink sink(out_dir, emit::FileSinkOptions{});
   emit::BatchOptions batch_options = app::batch_options(daemon_config.value(), "logsift-replay");
@@ -84,13 +88,19 @@ int run_replay(int argc, char** argv, int first) {
     emitter.poll(now);
     alerts.clear();
   };
+  // Detection time advances once per batch, as in the daemon.
+  LineBatcher batcher(kLinesPerBatch, [&](const ingest::RawBatch& batch) {
+    processor.process_batch(batch, alerts);
+    deliver();
+  });
   for (const auto& file : args.operands()) {
     bool opened = for_each_line(file, std::cerr, [&](std::uint64_t, std::string_view line) {
-      processor.process(line, *format, false, parsers::kNoTime, alerts);
-      if (++lines % kAdvanceEveryLines == 0) deliver();
+      batcher.add(line);
+      ++lines;
     });
     if (!opened) return 1;
   }
+  batcher.flush();
   deliver();
   const bool flushed = emitter.flush();
 

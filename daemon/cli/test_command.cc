@@ -1,13 +1,26 @@
 // logsift test --rules PATH [FILE|-]: which rules each log line matches, as one JSON object a
 // line: {"line": N, "matches": [{"rule": "<id>", "fields": {...}}]}.
+//
+// Lines go through the same batch step as in the daemon (parse, match, detect); detection runs on
+// a private state that is thrown away, so the output is the matches alone.
+#include <unistd.h>
+
 #include <iostream>
 
 #include "daemon/cli/cli_support.h"
 #include "daemon/cli/commands.h"
 #include "daemon/emit/json_text.h"
+#include "daemon/pipeline/record_processor.h"
 #include "parsers/base/clock.h"
 
 namespace logsift::cli {
+
+namespace {
+
+// Lines per batch; a person typing lines gets each answer at once.
+constexpr std::size_t kLinesPerBatch = 256;
+
+}  // namespace
 
 int run_test(int argc, char** argv, int first) {
   Args args(argc, argv, first, {"rules", "format", "cache"});
@@ -25,37 +38,47 @@ int run_test(int argc, char** argv, int first) {
   parsers::ParseOptions options;
   options.expected_format = *format;
   options.reference_time_us = base::system_clock_us();
-  options.json_fields.extra = set->json_paths();
-  parsers::LineParser parser(options);
-  rules::Matcher matcher(set);
+  pipeline::DetectShards detect(1, detect::DetectOptions{});
+  pipeline::RecordProcessor processor(set, options, detect);
+  std::vector<detect::Alert> alerts;
+  std::uint64_t line_number = 0;
   std::string out;
   const std::string input = args.operands().empty() ? "-" : args.operands()[0];
-  bool ok = for_each_line(input, std::cerr, [&](std::uint64_t number, std::string_view line) {
-    auto record = parser.parse(line);
-    out.clear();
-    out += "{\"line\":";
-    emit::append_json_uint(number, out);
-    out += ",\"matches\":[";
-    bool first_match = true;
-    for (const auto& m : matcher.match(record)) {
-      if (!first_match) out += ',';
-      first_match = false;
-      out += "{\"rule\":";
-      emit::append_json_string(set->rules()[m.rule_index].id, out);
-      out += ",\"fields\":{";
-      bool first_field = true;
-      for (const auto& c : matcher.fields(m)) {
-        if (!first_field) out += ',';
-        first_field = false;
-        emit::append_json_string(c.name, out);
-        out += ':';
-        emit::append_json_string(c.value, out);
+  const bool interactive = input == "-" && ::isatty(STDIN_FILENO) == 1;
+  LineBatcher batcher(interactive ? 1 : kLinesPerBatch, [&](const ingest::RawBatch& batch) {
+    processor.process_batch(batch, alerts);
+    alerts.clear();
+    const auto matches = processor.matches();
+    std::size_t next = 0;
+    for (std::uint32_t r = 0; r < processor.records().size(); ++r) {
+      out.clear();
+      out += "{\"line\":";
+      emit::append_json_uint(++line_number, out);
+      out += ",\"matches\":[";
+      for (bool first_match = true; next < matches.size() && matches[next].record_index == r; ++next) {
+        const rules::RuleMatch& m = matches[next];
+        if (!first_match) out += ',';
+        first_match = false;
+        out += "{\"rule\":";
+        emit::append_json_string(set->rules()[m.rule_index].id, out);
+        out += ",\"fields\":{";
+        bool first_field = true;
+        for (const auto& c : processor.fields(m)) {
+          if (!first_field) out += ',';
+          first_field = false;
+          emit::append_json_string(c.name, out);
+          out += ':';
+          emit::append_json_string(c.value, out);
+        }
+        out += "}}";
       }
-      out += "}}";
+      out += "]}\n";
+      std::cout << out;
     }
-    out += "]}\n";
-    std::cout << out;
+    if (interactive) std::cout.flush();
   });
+  bool ok = for_each_line(input, std::cerr, [&](std::uint64_t, std::string_view line) { batcher.add(line); });
+  batcher.flush();
   return ok ? 0 : 1;
 }
 

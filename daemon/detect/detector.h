@@ -74,7 +74,8 @@ class Detector {
   Detector(const Detector&) = delete;
   Detector& operator=(const Detector&) = delete;
 
-  // Records each incident against its signature; appends incident and problem alerts.
+  // Records each incident against its signature, at the incident's own time_us when it has one;
+  // appends incident and problem alerts.
   void observe(std::span<const Incident> incidents, std::int64_t now_us, std::vector<Alert>& out);
 
   // A record no rule matched: if it looks like trouble, mines its message and treats the template

@@ -27,7 +27,7 @@ void Detector::Impl::observe_one(const Incident& incident, std::int64_t now_us,
                                  std::vector<Alert>& out) {
   ++counters_.incidents;
   bool inserted = false;
-  SignatureState& s = insert(signature_id(incident), &inserted);
+  SignatureState& s = insert(incident.has_signature ? incident.signature : signature_id(incident), &inserted);
   if (inserted) {
     copy_rule(s, *incident.rule);
     const auto names = effective_group_by(*incident.rule);
@@ -104,7 +104,9 @@ Detector& Detector::operator=(Detector&&) noexcept = default;
 
 void Detector::observe(std::span<const Incident> incidents, std::int64_t now_us,
                        std::vector<Alert>& out) {
-  for (const Incident& incident : incidents) impl_->observe_one(incident, now_us, out);
+  for (const Incident& incident : incidents) {
+    impl_->observe_one(incident, incident.time_us != parsers::kNoTime ? incident.time_us : now_us, out);
+  }
 }
 
 void Detector::observe_unmatched(const parsers::Record& record, std::int64_t now_us,

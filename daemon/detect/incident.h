@@ -27,6 +27,13 @@ struct Incident {
   const rules::Rule* rule = nullptr;        // must not be null
   const parsers::Record* record = nullptr;  // must not be null
   std::span<const rules::Capture> fields;   // named captures of the match
+  // Detection time of this incident; parsers::kNoTime: the `now_us` of the call it is passed to.
+  // A batch carries each message's own time.
+  std::int64_t time_us = parsers::kNoTime;
+  // signature_id(*this) when `has_signature`: a batch computes it once, to pick the shard, and
+  // the detector reuses it.
+  std::uint64_t signature = 0;
+  bool has_signature = false;
 };
 
 // The group_by names a rule uses: its own list, or {"host"} when the list is empty.

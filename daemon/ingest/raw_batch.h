@@ -22,10 +22,13 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/padded_line.h"
+
 namespace logsift::ingest {
 
 // Readable bytes guaranteed after every message (SIMDJSON_PADDING in simdjson 3.0).
 inline constexpr std::size_t kPadding = 64;
+static_assert(kPadding >= parsers::kJsonPaddingBytes);
 
 // Bits of RawMessage::flags.
 enum MessageFlag : std::uint8_t {
@@ -87,6 +90,8 @@ class RawBatch {
   const char* data() const { return buffer_.data(); }
   // The message's bytes; kPadding readable bytes follow view.end().
   std::string_view view(const RawMessage& m) const { return {buffer_.data() + m.offset, m.length}; }
+  // The same bytes as a PaddedLine, for the zero-copy JSON parser.
+  parsers::PaddedLine line(const RawMessage& m) const { return parsers::PaddedLine::assume_padded(view(m)); }
   std::size_t used_bytes() const { return used_bytes_; }  // including padding
   std::size_t payload_bytes() const { return payload_bytes_; }  // sum of message lengths
   const BatchLimits& limits() const { return limits_; }

@@ -31,14 +31,22 @@ void DetectShards::observe(const detect::Incident& incident, std::int64_t now_us
   shard.detector.observe(std::span<const detect::Incident>(&incident, 1), now_us, out);
 }
 
-void DetectShards::observe_unmatched(const parsers::Record& record, std::int64_t now_us,
-                                     std::vector<detect::Alert>& out) {
-  // The filter is a pure function of the options: checking it outside the lock keeps the
-  // common case (an ordinary unmatched message) free of any locking.
-  if (!trouble_filter_.looks_like_trouble(record)) return;
+void DetectShards::observe_grouped(std::span<const detect::Incident> incidents,
+                                   std::span<const std::size_t> shard_begin, std::vector<detect::Alert>& out) {
+  for (std::size_t s = 0; s < shards_.size() && s + 1 < shard_begin.size(); ++s) {
+    if (shard_begin[s] == shard_begin[s + 1]) continue;
+    const auto span = incidents.subspan(shard_begin[s], shard_begin[s + 1] - shard_begin[s]);
+    std::lock_guard lock(shards_[s]->mutex);
+    // Each incident carries its own time; the call's now_us is only the fallback.
+    shards_[s]->detector.observe(span, 0, out);
+  }
+}
+
+void DetectShards::observe_unmatched(std::span<const Unmatched> records, std::vector<detect::Alert>& out) {
+  if (records.empty()) return;
   Shard& shard = *shards_[0];
   std::lock_guard lock(shard.mutex);
-  shard.detector.observe_unmatched(record, now_us, out);
+  for (const Unmatched& u : records) shard.detector.observe_unmatched(*u.record, u.now_us, out);
 }
 
 void DetectShards::advance(std::int64_t now_us, std::vector<detect::Alert>& out) {

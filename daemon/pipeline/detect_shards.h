@@ -29,10 +29,28 @@ class DetectShards {
 
   std::size_t shard_count() const { return shards_.size(); }
 
-  // Routes one incident to its shard and appends the alerts it causes.
+  // Routes one incident to its shard and appends the alerts it causes (tools and tests; workers
+  // hand over whole batches with observe_grouped()).
   void observe(const detect::Incident& incident, std::int64_t now_us, std::vector<detect::Alert>& out);
-  // A record no rule matched: mined by shard 0 when it looks like trouble.
-  void observe_unmatched(const parsers::Record& record, std::int64_t now_us, std::vector<detect::Alert>& out);
+  // The shard that holds a signature's state.
+  std::size_t shard_of(std::uint64_t signature_id) const { return signature_id % shards_.size(); }
+
+  // Incidents grouped by shard: incidents[shard_begin[s], shard_begin[s + 1]) all belong to shard
+  // s (shard_begin has shard_count() + 1 entries). Each non-empty shard takes its span under one
+  // lock. Appends the alerts they cause.
+  void observe_grouped(std::span<const detect::Incident> incidents, std::span<const std::size_t> shard_begin,
+                       std::vector<detect::Alert>& out);
+
+  // A record no rule matched, at its detection time.
+  struct Unmatched {
+    const parsers::Record* record = nullptr;
+    std::int64_t now_us = 0;
+  };
+  // True when an unmatched record is worth mining; a pure function of the options, so callers
+  // filter without any lock.
+  bool looks_like_trouble(const parsers::Record& record) const { return trouble_filter_.looks_like_trouble(record); }
+  // Unmatched records that look like trouble: mined by shard 0 (which owns the miner), one lock.
+  void observe_unmatched(std::span<const Unmatched> records, std::vector<detect::Alert>& out);
   // Advances every shard's clock (resolutions, due folded counts).
   void advance(std::int64_t now_us, std::vector<detect::Alert>& out);
 

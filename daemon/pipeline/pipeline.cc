@@ -70,6 +70,7 @@ std::vector<std::string> Pipeline::start() {
   for (std::size_t i = 0; i < options_.workers; ++i) {
     auto worker = std::make_unique<Worker>();
     worker->processor = std::make_unique<RecordProcessor>(rule_set(), options_.parse, detect_);
+    worker->processor->set_listener_formats(options_.listener_formats);
     worker->rules_version = rules_version_.load();
     workers_.push_back(std::move(worker));
   }
@@ -132,11 +133,11 @@ void Pipeline::run_worker(Worker& worker) {
       }
       run_failures = 0;
     };
-    for (const auto& m : batch->messages()) {
-      const auto format = m.listener_index < options_.listener_formats.size()
-                              ? options_.listener_formats[m.listener_index]
-                              : parsers::ExpectedFormat::kAuto;
-      const auto quality = processor.process(batch->view(m), format, true, m.arrival_us, alerts);
+    processor.process_batch(*batch, alerts);
+    const auto records = processor.records();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const ingest::RawMessage& m = batch->messages()[i];
+      const parsers::Quality quality = records[i].quality;
       truncated += (m.flags & ingest::kMessageTruncated) != 0 ? 1 : 0;
       if (run_start == nullptr || run_start->listener_index != m.listener_index || !(run_start->peer == m.peer)) {
         report_failures();

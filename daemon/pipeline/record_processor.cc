@@ -23,6 +23,7 @@ void RecordProcessor::set_rule_set(std::shared_ptr<const rules::RuleSet> rule_se
     build_parsers();
   }
   counters_.matches_per_rule.assign(rule_set->rules().size(), 0);
+  matches_ = {};
   matcher_ = std::make_unique<rules::Matcher>(std::move(rule_set));
 }
 
@@ -31,35 +32,72 @@ void RecordProcessor::set_reference_time_us(std::int64_t reference_time_us) {
   for (auto& p : parsers_) p->set_reference_time_us(reference_time_us);
 }
 
-parsers::Quality RecordProcessor::process(std::string_view line, parsers::ExpectedFormat format, bool padded,
-                              std::int64_t now_us, std::vector<detect::Alert>& alerts) {
-  parsers::LineParser& parser = *parsers_[static_cast<std::size_t>(format)];
-  const parsers::Record record = padded ? parser.parse_padded(line) : parser.parse(line);
-  ++counters_.records;
-  ++counters_.parse_issues[static_cast<std::size_t>(record.issue)];
-  if (record.time_us != parsers::kNoTime &&
-      (latest_event_us_ == parsers::kNoTime || record.time_us > latest_event_us_)) {
-    latest_event_us_ = record.time_us;
-  }
-  if (now_us == parsers::kNoTime) {
-    now_us = record.time_us != parsers::kNoTime ? record.time_us : latest_event_us_;
-    if (now_us == parsers::kNoTime) now_us = 0;
-  }
+void RecordProcessor::process_batch(const ingest::RawBatch& batch, std::vector<detect::Alert>& alerts) {
+  parse_batch(batch);
+  matches_ = matcher_->match_batch(records_);
+  detect_batch(alerts);
+}
 
-  const auto matches = matcher_->match(record);
-  if (matches.empty()) {
-    detect_.observe_unmatched(record, now_us, alerts);
-    return record.quality;
+void RecordProcessor::parse_batch(const ingest::RawBatch& batch) {
+  arena_.reset();
+  records_.clear();
+  times_us_.clear();
+  for (const ingest::RawMessage& m : batch.messages()) {
+    const parsers::ExpectedFormat format = m.listener_index < listener_formats_.size()
+                                               ? listener_formats_[m.listener_index]
+                                               : options_.expected_format;
+    const parsers::PaddedLine line = batch.line(m);
+    parsers::Record& record = records_.emplace_back(parsers_[static_cast<std::size_t>(format)]->parse(line));
+    if (record.format == parsers::Format::kJson) parsers::keep_record_strings(record, line.view(), arena_);
+    ++counters_.parse_issues[static_cast<std::size_t>(record.issue)];
+    if (record.time_us != parsers::kNoTime &&
+        (latest_event_us_ == parsers::kNoTime || record.time_us > latest_event_us_)) {
+      latest_event_us_ = record.time_us;
+    }
+    std::int64_t now_us = m.arrival_us;
+    if (now_us == parsers::kNoTime) {
+      now_us = record.time_us != parsers::kNoTime ? record.time_us : latest_event_us_;
+      if (now_us == parsers::kNoTime) now_us = 0;
+    }
+    times_us_.push_back(now_us);
   }
-  ++counters_.matched_records;
+  counters_.records += records_.size();
+}
+
+void RecordProcessor::detect_batch(std::vector<detect::Alert>& alerts) {
   const auto& rules = matcher_->rule_set().rules();
-  for (const auto& m : matches) {
-    ++counters_.incidents;
-    ++counters_.matches_per_rule[m.rule_index];
-    detect::Incident incident{&rules[m.rule_index], &record, matcher_->fields(m)};
-    detect_.observe(incident, now_us, alerts);
+  const std::size_t shards = detect_.shard_count();
+  incidents_.clear();
+  trouble_.clear();
+  shard_begin_.assign(shards + 1, 0);
+  std::size_t next_match = 0;
+  for (std::uint32_t r = 0; r < records_.size(); ++r) {
+    const parsers::Record& record = records_[r];
+    if (next_match == matches_.size() || matches_[next_match].record_index != r) {
+      if (detect_.looks_like_trouble(record)) trouble_.push_back({&record, times_us_[r]});
+      continue;
+    }
+    ++counters_.matched_records;
+    for (; next_match < matches_.size() && matches_[next_match].record_index == r; ++next_match) {
+      const rules::RuleMatch& m = matches_[next_match];
+      ++counters_.matches_per_rule[m.rule_index];
+      detect::Incident& incident = incidents_.emplace_back(
+          detect::Incident{&rules[m.rule_index], &record, matcher_->fields(m), times_us_[r]});
+      incident.signature = detect::signature_id(incident);
+      incident.has_signature = true;
+      ++shard_begin_[detect_.shard_of(incident.signature) + 1];
+    }
   }
-  return record.quality;
+  counters_.incidents += incidents_.size();
+  // Group by shard, keeping match order within a shard (a counting sort).
+  for (std::size_t s = 0; s < shards; ++s) shard_begin_[s + 1] += shard_begin_[s];
+  by_shard_.resize(incidents_.size());
+  shard_fill_.assign(shard_begin_.begin(), shard_begin_.end() - 1);
+  for (const detect::Incident& incident : incidents_) {
+    by_shard_[shard_fill_[detect_.shard_of(incident.signature)]++] = incident;
+  }
+  detect_.observe_grouped(by_shard_, shard_begin_, alerts);
+  detect_.observe_unmatched(trouble_, alerts);
 }
 
 }  // namespace logsift::pipeline

@@ -1,30 +1,40 @@
-// RecordProcessor: one worker's parse -> match -> detect step for single log lines.
+// RecordProcessor: one worker's parse -> match -> detect step, a raw batch at a time.
 //
-// Both the daemon's worker threads and `logsift replay` run every line through this, so the two
-// produce the same alerts for the same input and times. Each record is matched and handed to
-// detection before the next line is parsed: records are views into the line and into the
-// parser's buffer, which the next parse reuses.
+// The daemon's worker threads, `logsift replay` and `logsift test` all feed batches through
+// process_batch(), so they produce the same records, matches and alerts for the same input and
+// times. A batch goes through in three passes, so that per-message work stays in tight loops and
+// locks and virtual calls happen per batch:
+//   1. parse every message into a reused vector of records (views into the batch; JSON strings,
+//      which the parser unescapes into a buffer its next parse reuses, are copied into a
+//      per-worker arena reset per batch);
+//   2. match the whole batch (Matcher::match_batch);
+//   3. compute each incident's signature once, group the incidents by detection shard, and hand
+//      each shard its span in one call (one lock per shard per batch); unmatched records that
+//      look like trouble go to the miner's shard in one call too.
 //
-// Time: `now_us` is the detection time of the line (arrival time live). Passing kNoTime asks for
-// event time: the record's own timestamp, or the latest event time seen when the record has none.
+// Time: a message's detection time is its arrival_us; a message whose arrival_us is
+// parsers::kNoTime (replay) is detected on event time: the record's own timestamp, or the latest
+// event time seen when the record has none.
 //
-// Ownership and threads: owns its parsers (one per expected format) and a Matcher; one
-// RecordProcessor per thread. The DetectShards it feeds is shared and thread-safe.
+// Ownership and threads: owns its parsers (one per expected format), a Matcher and the batch
+// buffers; one RecordProcessor per thread. The DetectShards it feeds is shared and thread-safe.
+// Nothing is allocated per message once the buffers have grown to the largest batch.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <string_view>
+#include <span>
 #include <vector>
 
 #include "daemon/detect/alert.h"
+#include "daemon/ingest/raw_batch.h"
 #include "daemon/pipeline/detect_shards.h"
 #include "parsers/line_parser.h"
+#include "parsers/string_arena.h"
 #include "rules/rule_set.h"
 
 namespace logsift::pipeline {
-
 
 struct ProcessCounters {
   std::uint64_t records = 0;
@@ -39,17 +49,25 @@ class RecordProcessor {
   RecordProcessor(std::shared_ptr<const rules::RuleSet> rule_set, parsers::ParseOptions options,
                   DetectShards& detect);
 
-  // Switches to another rule set between lines (reload). Per-rule counts restart.
+  // Switches to another rule set between batches (reload). Per-rule counts restart.
   void set_rule_set(std::shared_ptr<const rules::RuleSet> rule_set);
   const std::shared_ptr<const rules::RuleSet>& rule_set() const { return matcher_->shared_rule_set(); }
+
+  // Expected format of each listener, by RawMessage::listener_index; messages of listeners not
+  // listed use ParseOptions::expected_format.
+  void set_listener_formats(std::vector<parsers::ExpectedFormat> formats) { listener_formats_ = std::move(formats); }
 
   // Reference time for year-less timestamps; set once per batch.
   void set_reference_time_us(std::int64_t reference_time_us);
 
-  // Parses, matches and detects one line; appends alerts. `padded`: the caller guarantees
-  // simdjson's padding after the line (zero-copy JSON). Returns how well the line parsed.
-  parsers::Quality process(std::string_view line, parsers::ExpectedFormat format, bool padded, std::int64_t now_us,
-               std::vector<detect::Alert>& alerts);
+  // Parses, matches and detects every message of `batch`; appends the alerts it causes.
+  void process_batch(const ingest::RawBatch& batch, std::vector<detect::Alert>& alerts);
+
+  // What the last batch became, for callers that report per message (parse failures per peer,
+  // `logsift test`). Valid until the next process_batch() and while the batch is unchanged.
+  std::span<const parsers::Record> records() const { return records_; }  // message order
+  std::span<const rules::RuleMatch> matches() const { return matches_; }  // record, then rule order
+  std::span<const rules::Capture> fields(const rules::RuleMatch& m) const { return matcher_->fields(m); }
 
   // Latest event time seen (kNoTime before any).
   std::int64_t latest_event_us() const { return latest_event_us_; }
@@ -58,13 +76,27 @@ class RecordProcessor {
 
  private:
   void build_parsers();
+  void parse_batch(const ingest::RawBatch& batch);
+  void detect_batch(std::vector<detect::Alert>& alerts);
 
   parsers::ParseOptions options_;
   std::array<std::unique_ptr<parsers::LineParser>, 4> parsers_;  // by ExpectedFormat
+  std::vector<parsers::ExpectedFormat> listener_formats_;
   std::unique_ptr<rules::Matcher> matcher_;
   DetectShards& detect_;
   std::int64_t latest_event_us_ = parsers::kNoTime;
   ProcessCounters counters_;
+
+  // Per-batch buffers, reused.
+  parsers::StringArena arena_;
+  std::vector<parsers::Record> records_;
+  std::vector<std::int64_t> times_us_;         // detection time per record
+  std::span<const rules::RuleMatch> matches_;  // into the matcher
+  std::vector<detect::Incident> incidents_;    // match order
+  std::vector<detect::Incident> by_shard_;     // the same, grouped by shard
+  std::vector<std::size_t> shard_begin_;       // shard s: by_shard_[shard_begin_[s], shard_begin_[s + 1])
+  std::vector<std::size_t> shard_fill_;        // next free slot per shard while grouping
+  std::vector<DetectShards::Unmatched> trouble_;
 };
 
 }  // namespace logsift::pipeline

@@ -159,7 +159,7 @@ TEST_CASE("json parses in place when the caller provides padding", "[parsers][js
   std::string buffer = R"({"message":"in place","host":"h"})";
   const std::size_t length = buffer.size();
   buffer.resize(length + kJsonPaddingBytes, '\0');
-  const Record r = parser.parse_padded(std::string_view(buffer.data(), length));
+  const Record r = parser.parse(PaddedLine::assume_padded(std::string_view(buffer.data(), length)));
   CHECK(r.message == "in place");
   CHECK(r.host == "h");
   CHECK(r.original.data() == buffer.data());

@@ -43,6 +43,12 @@ const std::vector<std::string> kLines = {
     "\x01\xff garbage \xfe",
 };
 
+// The lines as ingest would hand them over: one raw batch, each message at `arrival_us`.
+void fill(ingest::RawBatch& batch, const std::vector<std::string>& lines, std::int64_t arrival_us) {
+  batch.reset();
+  for (const auto& line : lines) batch.append(line, arrival_us, {}, 0, 0);
+}
+
 }  // namespace
 
 TEST_CASE("parse, match and detect allocate nothing per message once warmed up", "[pipeline][alloc]") {
@@ -50,12 +56,14 @@ TEST_CASE("parse, match and detect allocate nothing per message once warmed up",
   parsers::ParseOptions options;
   options.reference_time_us = 1'773'000'000LL * 1'000'000;
   pipeline::RecordProcessor processor(compile(kRules), options, detect);
+  ingest::RawBatch batch(ingest::BatchLimits{});
   std::vector<detect::Alert> alerts;
   alerts.reserve(64);
   const std::int64_t now_us = options.reference_time_us;
   // Warm-up: signatures, templates and problems are created, buffers reach their size.
   for (int round = 0; round < 5; ++round) {
-    for (const auto& line : kLines) processor.process(line, parsers::ExpectedFormat::kAuto, false, now_us, alerts);
+    fill(batch, kLines, now_us);
+    processor.process_batch(batch, alerts);
   }
   REQUIRE(detect.counters().problems_opened >= 1);
   REQUIRE(detect.counters().templates_live >= 1);
@@ -64,7 +72,8 @@ TEST_CASE("parse, match and detect allocate nothing per message once warmed up",
   // Steady state: the same signatures recur within their suppression interval.
   const std::size_t before = logsift::testing::allocation_count();
   for (int round = 0; round < 200; ++round) {
-    for (const auto& line : kLines) processor.process(line, parsers::ExpectedFormat::kAuto, false, now_us + round, alerts);
+    fill(batch, kLines, now_us + round);
+    processor.process_batch(batch, alerts);
   }
   const std::size_t allocations = logsift::testing::allocation_count() - before;
   CHECK(alerts.empty());  // everything folded into counts
@@ -76,12 +85,69 @@ TEST_CASE("parse, match and detect allocate nothing per message once warmed up",
 TEST_CASE("record processor counts parse issues and matches per rule", "[pipeline]") {
   pipeline::DetectShards detect(1, detect::DetectOptions{});
   pipeline::RecordProcessor processor(compile(kRules), parsers::ParseOptions{}, detect);
+  ingest::RawBatch batch(ingest::BatchLimits{});
   std::vector<detect::Alert> alerts;
-  for (const auto& line : kLines) processor.process(line, parsers::ExpectedFormat::kAuto, false, 1, alerts);
+  fill(batch, kLines, 1);
+  processor.process_batch(batch, alerts);
   const auto& c = processor.counters();
   CHECK(c.records == kLines.size());
   CHECK(c.matched_records == 4);
   CHECK(c.matches_per_rule == std::vector<std::uint64_t>{3, 1});
   CHECK(c.parse_issues[static_cast<std::size_t>(parsers::ParseIssue::kUnrecognised)] == 1);
-  CHECK(processor.process("", parsers::ExpectedFormat::kAuto, false, 1, alerts) == parsers::Quality::kRaw);
+  REQUIRE(processor.records().size() == kLines.size());
+  CHECK(processor.records()[7].quality == parsers::Quality::kRaw);
+  fill(batch, {""}, 1);
+  processor.process_batch(batch, alerts);
+  CHECK(processor.records()[0].quality == parsers::Quality::kRaw);
+}
+
+TEST_CASE("a batch's matches name their record, and JSON strings outlive the next parse", "[pipeline]") {
+  pipeline::DetectShards detect(3, detect::DetectOptions{});
+  pipeline::RecordProcessor processor(compile(kRules), parsers::ParseOptions{}, detect);
+  ingest::RawBatch batch(ingest::BatchLimits{});
+  std::vector<detect::Alert> alerts;
+  // Escaped strings are unescaped into the JSON parser's buffer, which the next line reuses.
+  fill(batch, {R"({"message": "first \"one\" failed", "log": {"level": "error"}, "host": "a\u0062"})",
+               "<14>Mar  9 07:12:48 web1 nginx: GET /index.html 200",
+               R"({"message": "second \"two\"", "log": {"level": "info"}, "host": "c\u0064"})",
+               "<38>Mar  9 07:12:44 edge3 sshd[2211]: Failed password for root from 203.0.113.7 port 22 ssh2"},
+       1);
+  processor.process_batch(batch, alerts);
+  const auto records = processor.records();
+  REQUIRE(records.size() == 4);
+  CHECK(records[0].message == "first \"one\" failed");
+  CHECK(records[0].host == "ab");
+  CHECK(records[2].message == "second \"two\"");
+  CHECK(records[2].host == "cd");
+  const auto matches = processor.matches();
+  REQUIRE(matches.size() == 2);
+  CHECK(matches[0].record_index == 0);
+  CHECK(matches[1].record_index == 3);
+  CHECK(processor.fields(matches[1]).size() == 2);
+  CHECK(detect.counters().incidents == 2);
+}
+
+TEST_CASE("messages without an arrival time are detected on their event time", "[pipeline]") {
+  pipeline::DetectShards detect(2, detect::DetectOptions{});
+  pipeline::RecordProcessor processor(compile(kRules), parsers::ParseOptions{}, detect);
+  ingest::RawBatch batch(ingest::BatchLimits{});
+  std::vector<detect::Alert> alerts;
+  // Three failures from one address an hour apart each: never three within the 10 minute window.
+  fill(batch, {"<13>1 2026-03-09T07:00:00Z h app - - - Failed password for a from 192.0.2.1 x",
+               "<13>1 2026-03-09T08:00:00Z h app - - - Failed password for a from 192.0.2.1 x",
+               "<13>1 2026-03-09T09:00:00Z h app - - - Failed password for a from 192.0.2.1 x"},
+       parsers::kNoTime);
+  processor.process_batch(batch, alerts);
+  CHECK(detect.counters().problems_opened == 0);
+  // The same three arriving together open the problem.
+  pipeline::DetectShards live(2, detect::DetectOptions{});
+  pipeline::RecordProcessor arrival(compile(kRules), parsers::ParseOptions{}, live);
+  ingest::RawBatch same(ingest::BatchLimits{});
+  for (int i = 0; i < 3; ++i) {
+    same.append("<13>1 2026-03-09T07:00:00Z h app - - - Failed password for a from 192.0.2.1 x",
+                1'773'000'000LL * 1'000'000, {}, 0, 0);
+  }
+  arrival.process_batch(same, alerts);
+  CHECK(live.counters().problems_opened == 1);
+  CHECK(processor.latest_event_us() > arrival.latest_event_us());
 }
