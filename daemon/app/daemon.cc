@@ -1,12 +1,16 @@
 #include "daemon/app/daemon.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "daemon/app/metrics_export.h"
@@ -44,6 +48,24 @@ std::uint64_t monotonic_usec() {
   return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
 }
 
+// A "Vm...:" line of /proc/self/status, in bytes; 0 when unreadable.
+std::uint64_t memory_status_bytes(std::string_view field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.compare(0, field.size(), field) == 0) return std::strtoull(line.c_str() + field.size(), nullptr, 10) * 1024;
+  }
+  return 0;
+}
+
+// Resets the kernel's peak-RSS mark (VmHWM) to the current RSS and returns that RSS, so the peak
+// read later is what happened since. Where the reset is not allowed the old peak stays, which
+// only makes the growth look smaller.
+std::uint64_t reset_peak_memory() {
+  std::ofstream("/proc/self/clear_refs") << "5";
+  return memory_status_bytes("VmRSS:");
+}
+
 std::string make_directories(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -75,6 +97,14 @@ struct Daemon::Parts {
   ops::SystemdNotifier notifier;
   ops::MetricsRegistry registry;
   ops::Counter* reload_failures = nullptr;
+  // Reload on its own thread: the main loop keeps serving signals and the watchdog meanwhile.
+  std::thread reload_thread;
+  std::atomic<bool> reload_finished{false};
+  rules::RuleSetBuild reload_build;       // written by the reload thread until reload_finished
+  std::uint64_t reload_peak_growth = 0;   // ... and the peak memory it added
+  bool reload_running = false;
+  bool reload_again = false;              // SIGHUP (or a file change) while one was running
+  std::uint64_t trim_memory_at_us = 0;    // monotonic time to return freed memory; 0 = none due
   std::vector<std::string> rule_paths;
   std::string rule_files_seen;  // reload_on_change: names, times and sizes of the rule files
   rules::CompileOptions compile_options;
@@ -168,6 +198,8 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   // reading only after the pipeline runs.
   ingest::ServerOptions so;
   so.io_threads = std::max<std::uint32_t>(cfg.pipeline.io_threads, 1);
+  so.memory_budget_bytes = cfg.pipeline.ingest_memory_bytes;
+  so.shutdown_grace_ms = static_cast<std::uint32_t>(cfg.pipeline.shutdown_grace_ms);
   auto server = ingest::IngestServer::create(listener_configs(cfg), *p.queue, *p.pool, so);
   if (!server) return Unexpected{server.error().message};
   p.ingest = std::move(server).value();
@@ -214,10 +246,39 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
 
 void Daemon::reload() {
   Parts& p = *parts_;
+  if (p.reload_running) {
+    p.reload_again = true;  // one more once this one is done, with whatever the files say then
+    return;
+  }
   (void)p.notifier.reloading(monotonic_usec());
   p.logger.info("reloading rules", {{"paths", p.rule_paths.size()}});
-  auto build = rules::build_rule_set(p.rule_paths, p.compile_options, true);
-  if (!build.rule_set) {
+  p.reload_running = true;
+  p.reload_finished = false;
+  p.reload_thread = std::thread([&p] {
+    const std::uint64_t before = reset_peak_memory();
+    p.reload_build = rules::build_rule_set(p.rule_paths, p.compile_options, true);
+    const std::uint64_t peak = memory_status_bytes("VmHWM:");
+    p.reload_peak_growth = peak > before ? peak - before : 0;
+    p.reload_finished = true;
+  });
+}
+
+void Daemon::finish_reload() {
+  Parts& p = *parts_;
+  if (!p.reload_running || !p.reload_finished) return;
+  p.reload_thread.join();
+  p.reload_running = false;
+  rules::RuleSetBuild build = std::move(p.reload_build);
+  p.reload_build = {};
+  const std::uint64_t limit = p.config.rules.reload_memory_bytes;
+  if (build.rule_set && p.reload_peak_growth > limit) {
+    p.reload_failures->increment();
+    p.logger.error("rule reload refused: loading and compiling took more memory than rules.reload_memory; "
+                   "keeping the current rules",
+                   {{"peak_growth_bytes", p.reload_peak_growth}, {"limit_bytes", limit},
+                    {"rules", build.rule_set->rules().size()}});
+    build.rule_set.reset();
+  } else if (!build.rule_set) {
     p.reload_failures->increment();
     p.logger.error("rule reload failed; keeping the current rules", {{"problems", build.errors.size()}});
     for (const auto& e : build.errors) p.logger.error("rule reload problem", {{"problem", e.to_string()}});
@@ -225,9 +286,17 @@ void Daemon::reload() {
     const std::size_t dropped = p.pipeline->set_rule_set(build.rule_set);
     p.logger.info("rules reloaded", {{"rules", build.rule_set->rules().size()},
                                      {"cache_hits", build.rule_set->stats().cache_hits},
-                                     {"signatures_dropped", dropped}});
+                                     {"signatures_dropped", dropped}, {"peak_growth_bytes", p.reload_peak_growth}});
   }
+  build = {};
+  // The refused set, or the replaced one once the workers let go of it (within a batch), goes
+  // back to the system rather than staying in the allocator's free lists.
+  p.trim_memory_at_us = monotonic_usec() + 2'000'000;
   (void)p.notifier.ready("serving");
+  if (p.reload_again) {
+    p.reload_again = false;
+    reload();
+  }
 }
 
 int Daemon::run() {
@@ -240,8 +309,11 @@ int Daemon::run() {
   auto watchdog = ops::watchdog_interval(p.env.watchdog_usec, p.env.watchdog_pid, ::getpid());
   std::chrono::microseconds tick = std::chrono::seconds(1);
   if (watchdog && *watchdog / 2 < tick) tick = *watchdog / 2;
+  std::uint64_t next_ping_us = 0;
   for (;;) {
-    timespec timeout{static_cast<time_t>(tick.count() / 1'000'000), static_cast<long>(tick.count() % 1'000'000) * 1000};
+    // While a reload compiles, look for its end often so the swap follows it closely.
+    const auto wait = p.reload_running ? std::min(tick, std::chrono::microseconds(50'000)) : tick;
+    timespec timeout{static_cast<time_t>(wait.count() / 1'000'000), static_cast<long>(wait.count() % 1'000'000) * 1000};
     const int sig = sigtimedwait(&signals, nullptr, &timeout);
     if (sig == SIGTERM || sig == SIGINT) {
       p.logger.info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
@@ -257,7 +329,15 @@ int Daemon::run() {
         reload();
       }
     }
-    if (watchdog) (void)p.notifier.watchdog();
+    finish_reload();
+    if (p.trim_memory_at_us != 0 && monotonic_usec() >= p.trim_memory_at_us) {
+      p.trim_memory_at_us = 0;
+      ::malloc_trim(0);
+    }
+    if (watchdog && monotonic_usec() >= next_ping_us) {
+      (void)p.notifier.watchdog();
+      next_ping_us = monotonic_usec() + static_cast<std::uint64_t>(tick.count());
+    }
     p.logger.report_suppressed();  // floods that ended are summed up, once
     watch_sinks();
     watch_snapshots();
@@ -316,9 +396,22 @@ bool Daemon::stop() {
   Parts& p = *parts_;
   if (p.stopped) return true;
   p.stopped = true;
+  if (p.reload_thread.joinable()) p.reload_thread.join();  // a reload under way is abandoned
   if (p.metrics) p.metrics->set_ready(false);
   (void)p.notifier.stopping("draining");
   p.ingest->stop();
+  {
+    std::uint64_t bytes = 0, connections = 0;
+    for (const auto& l : p.ingest->stats().listeners) {
+      bytes += l.dropped_shutdown_bytes;
+      connections += l.connections_cut_at_shutdown;
+    }
+    if (bytes > 0) {
+      p.logger.warn("senders were still sending when the shutdown grace period ended; their unread bytes are dropped",
+                    {{"bytes", bytes}, {"connections", connections},
+                     {"grace_ms", p.config.pipeline.shutdown_grace_ms}});
+    }
+  }
   const bool flushed = p.pipeline->stop();
   const auto stats = p.pipeline->stats();
   for (const auto& sink : stats.sinks) {

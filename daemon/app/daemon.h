@@ -2,7 +2,9 @@
 //
 //   start:  rules (compiled, examples run) -> sink -> pipeline (restores detection state)
 //           -> listeners -> metrics endpoint -> READY=1
-//   run:    waits for signals: SIGHUP reloads rules, SIGTERM/SIGINT stop; pings the watchdog
+//   run:    waits for signals: SIGHUP reloads rules (loaded and compiled on a thread of its own,
+//           swapped in by the main loop, which keeps pinging the watchdog meanwhile),
+//           SIGTERM/SIGINT stop; pings the watchdog
 //   stop:   not ready -> STOPPING=1 -> listeners stop (partial batches flushed into the queue)
 //           -> pipeline drains the queue, flushes the open alert batch, snapshots detection
 //           -> exit 0
@@ -49,7 +51,8 @@ class Daemon {
  private:
   struct Parts;
   explicit Daemon(std::unique_ptr<Parts> parts);
-  void reload();
+  void reload();         // starts loading and compiling on a thread of its own
+  void finish_reload();  // on the main loop: swaps in (or refuses) a finished reload
   // Logs new store and delivery failures per sink; turns /readyz off while a sink has been
   // failing longer than its unhealthy_after.
   void watch_sinks();

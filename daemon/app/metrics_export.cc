@@ -80,6 +80,20 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
     counter("logsift_idle_timeouts_total", "Stream connections closed for idleness.", l.idle_timeouts);
     counter("logsift_read_errors_total", "Connection resets and socket errors.", l.read_errors);
     counter("logsift_backpressure_pauses_total", "Times a connection stopped being read for a full queue.", l.backpressure_pauses);
+    counter("logsift_memory_pauses_total", "Times a connection stopped being read for the ingest memory budget.",
+            l.memory_pauses);
+    counter("logsift_connections_closed_for_memory_total",
+            "Connections closed to free the ingest memory budget (oldest partial frame).", l.closed_for_memory);
+    counter("logsift_partial_frame_bytes_dropped_total", "Bytes of partial frames dropped with those connections.",
+            l.partial_bytes_dropped);
+    counter("logsift_connections_cut_at_shutdown_total",
+            "Connections still sending when the shutdown grace period ended.", l.connections_cut_at_shutdown);
+    {
+      const std::array<MetricLabel, 2> drop_labels{{{"listener", listener_names[i]}, {"cause", "shutdown"}}};
+      out.sample("logsift_dropped_bytes_total",
+                 "Bytes senders wrote that were not processed, by cause (shutdown: kernel queue and unframed).",
+                 MetricType::kCounter, drop_labels, l.dropped_shutdown_bytes);
+    }
     out.sample("logsift_connections_active", "Open stream connections.", MetricType::kGauge, labels, l.connections_active);
     for (auto [cause, value] : {std::pair<std::string_view, std::uint64_t>{"queue_full", l.dropped_queue_full},
                                 {"kernel_overflow", l.dropped_kernel_overflow},
@@ -97,6 +111,10 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
     out.sample("logsift_peer_parse_failures_total", "Unparseable messages per sender address.",
                MetricType::kCounter, labels, peer.parse_failures);
   }
+  out.gauge("logsift_ingest_memory_bytes", "Ingest memory budget in use (partial frames, batches being filled).",
+            ingest.memory_used_bytes);
+  out.gauge("logsift_ingest_memory_partial_bytes", "Of which partial frames.", ingest.memory_partial_bytes);
+  out.gauge("logsift_ingest_memory_limit_bytes", "The ingest memory budget.", ingest.memory_limit_bytes);
   out.counter("logsift_peers_evicted_total", "Senders whose per-peer counters were dropped (bounded table).", ingest.peers_evicted);
 
   out.counter("logsift_processed_records_total", "Messages parsed and matched.", p.records);

@@ -83,6 +83,9 @@ struct RulesConfig {
                             // resolves them with find_bundled_rules() (see rules_search.h).
   std::string cache_dir = "./logsift-data/cache";  // `cache_dir`: compiled Hyperscan databases,
                             // keyed by rule hash. Empty disables the cache (every start compiles).
+  std::uint64_t reload_memory_bytes = 2ull << 30;  // `reload_memory`: a reload whose loading
+                            // and compiling raised the process's peak memory by more than this
+                            // is refused (the old set stays) and its memory returned.
   bool reload_on_change = false;  // `reload_on_change`: reload the rules (as SIGHUP does) when a
                             // rule file's time or size changes, checked every second. For rule
                             // files delivered by Kubernetes ConfigMaps or configuration
@@ -105,6 +108,13 @@ struct PipelineConfig {
                                    // for a slow or failing sink before the emitter stops taking
                                    // alerts. Together they turn a dead sink into backpressure
                                    // instead of unbounded memory.
+  std::uint64_t ingest_memory_bytes = 256ull << 20;  // `ingest_memory`: what all stream
+                                   // connections may hold in partial frames and batches being
+                                   // filled; reading pauses when it is used up, and stalled
+                                   // partial frames past half of it are closed (counted).
+  std::int64_t shutdown_grace_ms = 3000;  // `shutdown_grace`: at SIGTERM, established
+                                   // connections are read on this long (or until their senders
+                                   // close) before what is left is counted as dropped.
   bool operator==(const PipelineConfig&) const = default;
 };
 

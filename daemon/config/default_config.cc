@@ -69,6 +69,9 @@ pipeline:
   max_pending_alerts: 100000  # alerts queued for the emitter before workers pause
   max_pending_batches: 64     # alert batches queued for a slow or failing sink before
                               # the emitter pauses: a dead sink becomes backpressure
+  ingest_memory: 256MiB       # partial frames + batches being filled, all connections;
+                              # reading pauses at it (see systemd/README.md for sizing)
+  shutdown_grace: 3s          # at SIGTERM, read established connections this long first
 
 detect:
   # For rules without their own `problem:`: open a problem when one signature (rule + group_by

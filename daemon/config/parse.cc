@@ -70,7 +70,8 @@ void read_listeners(YamlReader& r, const YAML::Node& root, std::vector<ListenerC
 }
 
 void read_rules(YamlReader& r, const YAML::Node& n, RulesConfig& rules) {
-  if (!r.expect_map(n, "rules", {"paths", "cache_dir", "reload_on_change"})) return;
+  if (!r.expect_map(n, "rules", {"paths", "cache_dir", "reload_on_change", "reload_memory"})) return;
+  r.read_size_bytes(n, "rules", "reload_memory", rules.reload_memory_bytes);
   r.read_string_list(n, "rules", "paths", rules.paths);
   r.read_string(n, "rules", "cache_dir", rules.cache_dir);
   r.read_bool(n, "rules", "reload_on_change", rules.reload_on_change);
@@ -78,7 +79,8 @@ void read_rules(YamlReader& r, const YAML::Node& n, RulesConfig& rules) {
 
 void read_pipeline(YamlReader& r, const YAML::Node& n, PipelineConfig& p) {
   if (!r.expect_map(n, "pipeline", {"io_threads", "workers", "queue_batches", "batch_messages",
-                                    "max_pending_alerts", "max_pending_batches"})) {
+                                    "max_pending_alerts", "max_pending_batches", "ingest_memory",
+                                    "shutdown_grace"})) {
     return;
   }
   r.read_u32(n, "pipeline", "io_threads", p.io_threads);
@@ -87,6 +89,8 @@ void read_pipeline(YamlReader& r, const YAML::Node& n, PipelineConfig& p) {
   r.read_u32(n, "pipeline", "batch_messages", p.batch_messages);
   r.read_u32(n, "pipeline", "max_pending_alerts", p.max_pending_alerts);
   r.read_u32(n, "pipeline", "max_pending_batches", p.max_pending_batches);
+  r.read_size_bytes(n, "pipeline", "ingest_memory", p.ingest_memory_bytes);
+  r.read_duration_ms(n, "pipeline", "shutdown_grace", p.shutdown_grace_ms);
 }
 
 void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {

@@ -24,6 +24,11 @@ ListenerStats ListenerCounters::snapshot() const {
   s.idle_timeouts = get(idle_timeouts);
   s.read_errors = get(read_errors);
   s.backpressure_pauses = get(backpressure_pauses);
+  s.memory_pauses = get(memory_pauses);
+  s.closed_for_memory = get(closed_for_memory);
+  s.partial_bytes_dropped = get(partial_bytes_dropped);
+  s.dropped_shutdown_bytes = get(dropped_shutdown_bytes);
+  s.connections_cut_at_shutdown = get(connections_cut_at_shutdown);
   return s;
 }
 

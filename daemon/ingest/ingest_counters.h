@@ -42,6 +42,12 @@ struct ListenerStats {
   std::uint64_t idle_timeouts = 0;
   std::uint64_t read_errors = 0;            // connection resets and socket errors
   std::uint64_t backpressure_pauses = 0;    // times a connection stopped reading for a full queue
+  std::uint64_t memory_pauses = 0;          // times a connection stopped reading for the memory budget
+  std::uint64_t closed_for_memory = 0;      // connections closed to free the budget (oldest partial frame)
+  std::uint64_t partial_bytes_dropped = 0;  // bytes of the partial frames those connections held
+  std::uint64_t dropped_shutdown_bytes = 0; // bytes senders wrote that were not processed at stop
+                                            // (kernel receive queue + unframed), after the grace period
+  std::uint64_t connections_cut_at_shutdown = 0;  // connections with such bytes
 };
 
 struct PeerStats {
@@ -55,6 +61,10 @@ struct PeerStats {
 
 struct IngestStats {
   std::vector<ListenerStats> listeners;  // same order as the listener configs
+  // The stream connections' memory budget (memory_budget.h): use now, of which partial frames.
+  std::uint64_t memory_used_bytes = 0;
+  std::uint64_t memory_partial_bytes = 0;
+  std::uint64_t memory_limit_bytes = 0;
   std::vector<PeerStats> peers;          // most recently seen first
   std::uint64_t peers_evicted = 0;
 };
@@ -64,7 +74,8 @@ struct ListenerCounters {
   std::atomic<std::uint64_t> messages{0}, bytes{0}, truncated{0}, framing_errors{0}, parse_failures{0},
       dropped_queue_full{0}, dropped_kernel_overflow{0}, dropped_shutdown{0}, connections_accepted{0},
       connections_active{0}, connections_rejected{0}, tls_handshake_failures{0}, handshake_timeouts{0},
-      idle_timeouts{0}, read_errors{0}, backpressure_pauses{0};
+      idle_timeouts{0}, read_errors{0}, backpressure_pauses{0}, memory_pauses{0}, closed_for_memory{0},
+      partial_bytes_dropped{0}, dropped_shutdown_bytes{0}, connections_cut_at_shutdown{0};
 
   void add(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
     counter.fetch_add(n, std::memory_order_relaxed);

@@ -102,7 +102,8 @@ struct IngestServer::Impl {
         counters(configs.size(), options.max_peers) {
     if (!options.clock) options.clock = base::system_clock_us;
     shared = std::make_shared<internal::ServerShared>(io, queue, pool, counters, options.clock,
-                                                      std::chrono::milliseconds(options.flush_age_ms));
+                                                      std::chrono::milliseconds(options.flush_age_ms),
+                                                      options.memory_budget_bytes);
   }
 };
 
@@ -140,6 +141,11 @@ Expected<std::unique_ptr<IngestServer>, IngestError> IngestServer::create(std::v
     return Unexpected{IngestError{IngestError::Code::kInvalidConfig, 0, "more than 65535 listeners"}};
   }
   if (options.io_threads == 0) options.io_threads = 1;
+  if (options.memory_budget_bytes < 2 * pool.limits().max_bytes) {
+    return Unexpected{IngestError{IngestError::Code::kInvalidConfig, 0,
+                                  "ingest memory budget " + std::to_string(options.memory_budget_bytes) +
+                                      " bytes is below two batches of " + std::to_string(pool.limits().max_bytes)}};
+  }
   for (std::size_t i = 0; i < listeners.size(); ++i) {
     if (auto error = validate(listeners[i], i, pool)) return Unexpected{std::move(*error)};
   }
@@ -179,20 +185,38 @@ void IngestServer::start() {
 void IngestServer::stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
+  auto all_done = [&] {
+    for (auto& listener : impl_->listeners) {
+      if (!listener->done()) return false;
+    }
+    return true;
+  };
+  auto wait_until = [&](std::chrono::steady_clock::time_point deadline) {
+    while (!all_done() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  };
+  if (impl_->started) {
+    // Grace: no new connections; established ones are read on until their senders close, or
+    // until nothing is left to read: no connection held back (queue full, budget used up) and
+    // none read anything for kQuietMs, so what the kernel acknowledged has been processed.
+    for (auto& listener : impl_->listeners) listener->stop_accepting();
+    constexpr std::int64_t kQuietMs = 100;
+    const auto grace_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(impl_->options.shutdown_grace_ms);
+    auto& shared = *impl_->shared;
+    while (!all_done() && std::chrono::steady_clock::now() < grace_end) {
+      const auto now = std::chrono::steady_clock::now();
+      const auto quiet = now - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(
+                                   shared.last_read_ns.load(std::memory_order_relaxed)));
+      if (shared.held_back.load(std::memory_order_relaxed) == 0 && quiet >= std::chrono::milliseconds(kQuietMs)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
   impl_->shared->begin_stop();
   for (auto& listener : impl_->listeners) listener->close();
   if (impl_->started) {
     // Connections close on their own strands, flushing their batches; wait (bounded) for that.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(impl_->options.stop_drain_timeout_ms);
-    auto all_done = [&] {
-      for (auto& listener : impl_->listeners) {
-        if (!listener->done()) return false;
-      }
-      return true;
-    };
-    while (!all_done() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+    wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(impl_->options.stop_drain_timeout_ms));
     impl_->work.reset();
     impl_->io.stop();
     for (auto& thread : impl_->threads) thread.join();
@@ -222,6 +246,13 @@ MessageFormat IngestServer::format(std::size_t index) const {
 
 IngestCounters& IngestServer::counters() { return impl_->counters; }
 
-IngestStats IngestServer::stats() const { return impl_->counters.snapshot(); }
+IngestStats IngestServer::stats() const {
+  IngestStats stats = impl_->counters.snapshot();
+  const internal::MemoryBudget& memory = impl_->shared->memory;
+  stats.memory_used_bytes = memory.used();
+  stats.memory_partial_bytes = memory.partial_bytes();
+  stats.memory_limit_bytes = memory.limit();
+  return stats;
+}
 
 }  // namespace logsift::ingest

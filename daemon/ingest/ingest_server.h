@@ -4,9 +4,17 @@
 // Built from a vector of ListenerConfig; every listener is bound in create(), so a bad address, a
 // port in use or an unreadable certificate comes back as an IngestError value (nothing is thrown,
 // logged or printed). start() runs the listeners on `io_threads` threads of one private event loop
-// (Boost.Asio, kept out of this header). stop() stops accepting, closes every connection, pushes
-// partially filled batches into the queue (waiting up to stop_drain_timeout_ms for space, so the
-// consumer must still be popping), and joins the threads. The destructor stops.
+// (Boost.Asio, kept out of this header). stop() stops accepting, keeps reading established
+// connections for shutdown_grace_ms (less when every sender closed, or when nothing was read
+// for 100 ms and no connection is held back by a full queue), then closes the rest,
+// counting what they had sent but was not processed (dropped_shutdown_bytes: the kernel's receive
+// queue, SIOCINQ, plus read but unframed bytes), pushes partially filled batches into the queue
+// (waiting up to stop_drain_timeout_ms for space, so the consumer must still be popping), and
+// joins the threads. The destructor stops.
+//
+// Memory: stream connections read into small fixed buffers and take a batch only for complete
+// messages, within memory_budget_bytes for all of them (memory_budget.h); reading pauses when the
+// budget is used up, and stalled partial frames past half of it are closed (counted).
 //
 // Batching: each TCP/TLS/NDJSON connection fills its own batch; each UDP listener fills one batch.
 // A batch is pushed when the next message might not fit, or flush_age_ms after its first message,
@@ -45,6 +53,13 @@ struct ServerOptions {
   std::size_t io_threads = 2;             // threads running the event loop
   std::uint32_t flush_age_ms = 50;        // a partially filled batch is pushed after this long
   std::uint32_t stop_drain_timeout_ms = 5000;  // stop(): wait this long for queue space
+  // stop(): after refusing new connections, keep reading established ones this long so what the
+  // kernel already acknowledged to senders is processed; what is left after it is counted.
+  // 0 closes them at once (the daemon's default is 3 s, pipeline.shutdown_grace).
+  std::uint32_t shutdown_grace_ms = 0;
+  // What stream connections may hold together in partial frames and batches being filled
+  // (memory_budget.h). Reading pauses when it is used up. At least two batches.
+  std::size_t memory_budget_bytes = 256u << 20;
   std::size_t max_peers = 1024;           // per-peer counters kept (least recently seen evicted)
   Clock clock;                            // empty: base::system_clock_us
 };

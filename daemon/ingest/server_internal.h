@@ -19,6 +19,7 @@
 #include "daemon/ingest/ingest_counters.h"
 #include "daemon/ingest/ingest_server.h"
 #include "daemon/ingest/listener_config.h"
+#include "daemon/ingest/memory_budget.h"
 #include "daemon/ingest/raw_batch.h"
 
 namespace logsift::ingest::internal {
@@ -27,9 +28,10 @@ namespace asio = boost::asio;
 
 struct ServerShared {
   ServerShared(asio::io_context& io_context_in, BatchQueue& queue_in, BatchPool& pool_in,
-               IngestCounters& counters_in, Clock clock_in, std::chrono::milliseconds flush_age_in)
+               IngestCounters& counters_in, Clock clock_in, std::chrono::milliseconds flush_age_in,
+               std::size_t memory_budget_bytes)
       : io_context(io_context_in), queue(queue_in), pool(pool_in), counters(counters_in),
-        clock(std::move(clock_in)), flush_age(flush_age_in) {}
+        clock(std::move(clock_in)), flush_age(flush_age_in), memory(memory_budget_bytes) {}
 
   asio::io_context& io_context;
   BatchQueue& queue;
@@ -38,6 +40,11 @@ struct ServerShared {
   const Clock clock;
   const std::chrono::milliseconds flush_age;
   std::atomic<bool> stopping{false};
+  MemoryBudget memory;  // what stream connections hold: partial frames, batches being filled
+  // For the shutdown grace: when a connection last read bytes (steady clock, ns), and how many
+  // connections are not reading by our choice (queue full or budget used up) right now.
+  std::atomic<std::int64_t> last_read_ns{0};
+  std::atomic<std::int64_t> held_back{0};
 
   // Producers that found the queue full. `resume` must only post work (it runs on the thread
   // that popped). Follow the BatchQueue contract: register, retry try_push, then wait.
@@ -55,12 +62,15 @@ struct ServerShared {
   std::vector<std::unique_ptr<RawBatch>> leftovers_;
 };
 
-// One bound listener. start() begins receiving; close() (any thread) stops accepting/receiving
-// and closes its connections; done() turns true once nothing of it is still running.
+// One bound listener. start() begins receiving; stop_accepting() (any thread) refuses new
+// connections while established ones go on; close() (any thread) stops accepting/receiving and
+// closes its connections (close_for_shutdown); done() turns true once nothing of it is still
+// running (after stop_accepting(), once every connection ended).
 class Listener {
  public:
   virtual ~Listener() = default;
   virtual void start() = 0;
+  virtual void stop_accepting() {}
   virtual void close() = 0;
   virtual bool done() const = 0;
   virtual std::uint16_t port() const = 0;

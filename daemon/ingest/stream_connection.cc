@@ -1,5 +1,8 @@
 #include "daemon/ingest/stream_connection.h"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -12,9 +15,6 @@ namespace {
 
 using asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
-
-// Bytes asked of the kernel per read. Unread bytes stay here while the connection is paused.
-constexpr std::size_t kReadBufferBytes = 32 * 1024;
 
 template <typename Stream>
 class StreamConnection final : public ConnectionBase, public std::enable_shared_from_this<StreamConnection<Stream>> {
@@ -36,6 +36,29 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
 
   void close_from_any_thread() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close(); });
+  }
+
+  void close_for_memory() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->closed_) return;
+      ListenerCounters& c = *self->context_.counters;
+      c.add(c.closed_for_memory);
+      c.add(c.partial_bytes_dropped, self->framer_.partial_bytes());
+      self->close();
+    });
+  }
+
+  void close_for_shutdown() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->closed_) return;
+      const std::uint64_t left = self->unprocessed_bytes();
+      if (left > 0) {
+        ListenerCounters& c = *self->context_.counters;
+        c.add(c.dropped_shutdown_bytes, left);
+        c.add(c.connections_cut_at_shutdown);
+      }
+      self->close();
+    });
   }
 
  private:
@@ -87,8 +110,10 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
     }
     const auto idle = context_.settings->idle_timeout;
     const auto quiet = SteadyClock::now() - last_activity_;
-    if (paused_ || quiet < idle) {
-      arm_timer(paused_ ? SteadyClock::duration(idle) : idle - quiet);
+    // Not reading by our own choice (queue full, memory budget used up) is not the sender's idling.
+    const bool held_back = paused_ || memory_paused_;
+    if (held_back || quiet < idle) {
+      arm_timer(held_back ? SteadyClock::duration(idle) : idle - quiet);
       return;
     }
     c.add(c.idle_timeouts);
@@ -96,7 +121,11 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
   }
 
   void start_read() {
-    if (reading_ || paused_ || closed_) return;
+    if (reading_ || paused_ || memory_paused_ || closed_) return;
+    if (context_.shared->memory.exhausted()) {
+      pause_for_memory(kReadBufferBytes);
+      return;
+    }
     reading_ = true;
     stream_.async_read_some(asio::buffer(read_buffer_),
                             [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
@@ -118,6 +147,7 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
       return;
     }
     last_activity_ = SteadyClock::now();
+    context_.shared->last_read_ns.store(last_activity_.time_since_epoch().count(), std::memory_order_relaxed);
     arrival_us_ = context_.shared->clock();
     pending_ = std::string_view(read_buffer_.data(), n);
     process();
@@ -126,7 +156,7 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
   // Frames what is pending, then reads on, finishes at EOF, or stays paused.
   void process() {
     drain();
-    if (paused_ || closed_) return;
+    if (paused_ || memory_paused_ || closed_) return;
     if (eof_) {
       finish();
       return;
@@ -137,26 +167,50 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
   void drain() {
     PeerDelta delta;
     std::uint64_t framing_errors = 0;
+    if (held_ && room_for(held_frame_.data.size())) {
+      append(held_frame_, delta);
+      held_ = false;
+    }
     Frame frame;
-    while (!pending_.empty()) {
-      if (!ensure_room()) break;
+    while (!held_ && !pending_.empty()) {
+      const std::size_t before = pending_.size() + (framer_.mid_frame() ? framer_.partial_bytes() : 0);
       FrameEvent event = framer_.next(pending_, frame);
       if (event == FrameEvent::kNeedMore) break;
       if (event == FrameEvent::kFramingError) {
         ++framing_errors;
         continue;
       }
+      // The frame stays valid while it is held: it views either the read buffer (no read is
+      // issued while paused) or the framer's buffer (the framer is not called while paused).
+      if (!room_for(frame.data.size())) {
+        held_frame_ = frame;
+        held_wire_bytes_ = before - pending_.size();
+        held_ = true;
+        break;
+      }
       append(frame, delta);
     }
     apply(delta, framing_errors);
+    track_partial();
   }
 
   void finish() {
-    if (!ensure_room()) return;  // resume() comes back here through process()
-    PeerDelta delta;
     Frame frame;
-    if (framer_.finish(frame)) append(frame, delta);
-    apply(delta, 0);
+    if (!held_) {
+      const std::size_t before = framer_.mid_frame() ? framer_.partial_bytes() : 0;
+      if (framer_.finish(frame)) {
+        held_frame_ = frame;
+        held_wire_bytes_ = before;
+        held_ = true;
+      }
+    }
+    if (held_) {
+      if (!room_for(held_frame_.data.size())) return;  // a resume comes back here through process()
+      PeerDelta delta;
+      append(held_frame_, delta);
+      held_ = false;
+      apply(delta, 0);
+    }
     close();
   }
 
@@ -180,20 +234,40 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
     if (framing_errors) c.add(c.framing_errors, framing_errors);
   }
 
-  // Room for one more message of the largest size; false when the queue refused the full batch.
-  bool ensure_room() {
-    if (batch_ && batch_->fits(context_.settings->framer.max_message_bytes)) return true;
+  // Room in a batch for one complete message of `length` bytes. A connection holds a batch only
+  // while it has messages for it, and takes one only within the memory budget. False when the
+  // queue refused the full batch or the budget has no room for a new one (both pause reading).
+  bool room_for(std::size_t length) {
+    if (batch_ && batch_->fits(length)) return true;
     if (batch_ && !batch_->empty() && !push_or_pause()) return false;
-    if (!batch_) batch_ = context_.shared->pool.acquire();
+    if (!batch_) {
+      const std::size_t bytes = context_.shared->pool.limits().max_bytes;
+      if (!context_.shared->memory.try_charge(bytes)) {
+        pause_for_memory(bytes);
+        return false;
+      }
+      batch_charged_ = bytes;
+      batch_ = context_.shared->pool.acquire();
+    }
     return true;
+  }
+
+  // The batch left this connection (queued or handed to stop()): its bytes leave the budget.
+  void batch_gone() {
+    context_.shared->memory.release(batch_charged_);
+    batch_charged_ = 0;
   }
 
   bool push_or_pause() {
     BatchQueue& queue = context_.shared->queue;
     QueueStatus status = queue.try_push(batch_);
-    if (status == QueueStatus::kOk) return true;
+    if (status == QueueStatus::kOk) {
+      batch_gone();
+      return true;
+    }
     if (status == QueueStatus::kClosed) {  // shutting down: stop() pushes it or counts it
       context_.shared->flush_at_close(std::move(batch_));
+      batch_gone();
       return true;
     }
     context_.shared->wait_for_space([weak = this->weak_from_this()] {
@@ -201,17 +275,82 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
         asio::post(self->stream_.get_executor(), [self] { self->resume(); });
       }
     });
-    if (queue.try_push(batch_) == QueueStatus::kOk) return true;  // space came in between
+    if (queue.try_push(batch_) == QueueStatus::kOk) {  // space came in between
+      batch_gone();
+      return true;
+    }
     if (!paused_) context_.counters->add(context_.counters->backpressure_pauses);
-    paused_ = true;
+    set_paused(paused_, true);
     return false;
   }
 
   void resume() {
     if (!paused_ || closed_) return;
-    paused_ = false;
+    set_paused(paused_, false);
     if (batch_ && !batch_->empty() && !push_or_pause()) return;
     process();
+  }
+
+  // Stops reading until `bytes` fit the ingest memory budget. Partial frames of stalled senders
+  // are the one use of memory that does not come back by itself: past half the budget the
+  // oldest one is closed (possibly this connection).
+  void pause_for_memory(std::size_t bytes) {
+    MemoryBudget& memory = context_.shared->memory;
+    if (!memory_paused_) context_.counters->add(context_.counters->memory_pauses);
+    set_paused(memory_paused_, true);
+    for (auto& victim : memory.reclaim_candidates()) victim->close_for_memory();
+    memory.wait(bytes, [weak = this->weak_from_this()] {
+      if (auto self = weak.lock()) {
+        asio::post(self->stream_.get_executor(), [self] { self->resume_memory(); });
+      }
+    });
+  }
+
+  // Keeps ServerShared::held_back equal to the connections not reading by our choice.
+  void set_paused(bool& flag, bool value) {
+    if (flag == value) return;
+    const bool before = paused_ || memory_paused_;
+    flag = value;
+    const bool after = paused_ || memory_paused_;
+    if (before != after) context_.shared->held_back.fetch_add(after ? 1 : -1, std::memory_order_relaxed);
+  }
+
+  void resume_memory() {
+    if (!memory_paused_ || closed_) return;
+    set_paused(memory_paused_, false);
+    if (!paused_) process();
+  }
+
+  // Charges the framer's buffer to the budget and keeps this connection in the budget's set of
+  // partial frames while it holds part of one.
+  void track_partial() {
+    MemoryBudget& memory = context_.shared->memory;
+    if (!held_) framer_.release_buffer();
+    const std::size_t buffered = framer_.buffered_bytes();
+    if (buffered != partial_charged_) {
+      memory.adjust_partial(static_cast<std::int64_t>(buffered) - static_cast<std::int64_t>(partial_charged_));
+      partial_charged_ = buffered;
+    }
+    const bool partial = framer_.mid_frame() && framer_.partial_bytes() > 0;
+    if (partial) {
+      if (!partial_listed_) partial_since_ = SteadyClock::now();
+      memory.partial_update(this, this->weak_from_this(), partial_since_, buffered);
+      partial_listed_ = true;
+    } else if (partial_listed_) {
+      memory.partial_ended(this);
+      partial_listed_ = false;
+    }
+  }
+
+  // Bytes the sender wrote that were not made into messages: still in the kernel's receive
+  // queue (SIOCINQ; for TLS, encrypted bytes), read but not framed, or part of a frame.
+  std::uint64_t unprocessed_bytes() {
+    int queued = 0;
+    if (::ioctl(stream_.lowest_layer().native_handle(), SIOCINQ, &queued) != 0) queued = 0;
+    std::uint64_t bytes = static_cast<std::uint64_t>(std::max(queued, 0)) + pending_.size();
+    if (held_) bytes += held_wire_bytes_;
+    else if (framer_.mid_frame()) bytes += framer_.partial_bytes();
+    return bytes;
   }
 
   void arm_flush() {
@@ -226,12 +365,22 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
 
   void close() {
     if (closed_) return;
+    set_paused(paused_, false);
+    set_paused(memory_paused_, false);
     closed_ = true;
     timer_.cancel();
     flush_timer_.cancel();
     boost::system::error_code ignored;
     stream_.lowest_layer().close(ignored);
-    context_.shared->flush_at_close(std::move(batch_));
+    if (batch_) {
+      context_.shared->flush_at_close(std::move(batch_));
+      batch_gone();
+    }
+    MemoryBudget& memory = context_.shared->memory;
+    memory.adjust_partial(-static_cast<std::int64_t>(partial_charged_));
+    partial_charged_ = 0;
+    if (partial_listed_) memory.partial_ended(this);
+    partial_listed_ = false;
     context_.counters->connections_active.fetch_sub(1, std::memory_order_relaxed);
     context_.registry->forget(this);
   }
@@ -243,12 +392,20 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
   TcpFramer framer_;
   std::vector<char> read_buffer_;
   std::string_view pending_;  // read but not yet framed (kept while paused)
+  Frame held_frame_;          // a complete frame waiting for room (valid while held_)
+  std::size_t held_wire_bytes_ = 0;  // ... and the bytes it took on the wire (framing included)
   std::unique_ptr<RawBatch> batch_;
+  std::size_t batch_charged_ = 0;    // budget bytes taken for batch_
+  std::size_t partial_charged_ = 0;  // budget bytes taken for the framer's buffer
   std::int64_t arrival_us_ = 0;
   SteadyClock::time_point last_activity_{};
   bool handshake_done_ = false;
   bool reading_ = false;
-  bool paused_ = false;
+  bool paused_ = false;         // the queue refused the full batch
+  bool memory_paused_ = false;  // the memory budget has no room
+  bool held_ = false;
+  bool partial_listed_ = false;
+  SteadyClock::time_point partial_since_{};  // when the current partial frame began
   bool flush_armed_ = false;
   bool eof_ = false;
   bool closed_ = false;

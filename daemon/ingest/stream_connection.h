@@ -1,16 +1,24 @@
 // Internal to daemon/ingest: one accepted TCP, TLS or NDJSON connection.
 //
-// A connection runs on its own strand. It reads into a fixed buffer, frames the bytes with a
-// TcpFramer, and copies messages into its own RawBatch, which it pushes when the next message
-// might not fit or flush_age after the batch's first message.
+// A connection runs on its own strand. It reads into a small fixed buffer (kReadBufferBytes),
+// frames the bytes with a TcpFramer, and copies complete messages into a RawBatch, which it takes
+// from the pool only when it has a complete message for it (within the server's MemoryBudget,
+// memory_budget.h) and pushes when the next message might not fit or flush_age after the batch's
+// first message. A sender trickling a partial frame therefore holds only the framer's buffer.
 //
-//   kHandshake (TLS only, bounded by handshake_timeout) ──► kReading ◄──────────────┐
-//                                                            │ queue full            │ space callback:
-//                                                            v                       │ push, frame the
-//                                                          kPaused (no read issued, ─┘ kept bytes, read
-//                                                           unread bytes kept,
-//                                                           never idle-closed)
-//   any state ── EOF / error / idle / stop() ──► closed: batch pushed (or left for stop())
+//   kHandshake (TLS only, bounded by handshake_timeout) ──► kReading ◄─────────────────┐
+//                                                          │   │ queue full             │ space callback:
+//                                                          │   v                        │ push, frame the
+//                                                          │  kPaused (no read issued, ─┘ kept bytes, read
+//                                                          │   unread bytes kept,
+//                                                          │   never idle-closed)
+//                                                          │ memory budget used up      ┌ budget callback
+//                                                          v                            │ (bytes fit again)
+//                                                         kMemoryPaused (no read, ──────┘
+//                                                          frame held, never idle-closed)
+//   any state ── EOF / error / idle / close_*() ──► closed: batch pushed (or left for stop()),
+//   budget given back. close_for_memory() counts the dropped partial frame; close_for_shutdown()
+//   counts the bytes the sender wrote that were never made into messages (SIOCINQ + unframed).
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -23,11 +31,18 @@
 
 namespace logsift::ingest::internal {
 
+// Bytes asked of the kernel per read; also the most a read can add to a partial frame.
+inline constexpr std::size_t kReadBufferBytes = 16 * 1024;
+
 class ConnectionBase {
  public:
   virtual ~ConnectionBase() = default;
   virtual void start() = 0;
   virtual void close_from_any_thread() = 0;
+  // Closes to give the memory budget back, counting the partial frame dropped (any thread).
+  virtual void close_for_memory() = 0;
+  // Closes at the end of the shutdown grace period, counting what was not processed (any thread).
+  virtual void close_for_shutdown() = 0;
 };
 
 // The listener side a connection reports its end to.

@@ -85,11 +85,7 @@ class StreamListener final : public Listener, public ConnectionRegistry,
       return;
     }
     asio::post(strand_, [self = shared_from_this()] {
-      self->closing_ = true;
-      boost::system::error_code ignored;
-      self->acceptor_.close(ignored);
-      self->retry_timer_.cancel();
-      self->listener_closed_ = true;
+      self->stop_accepting_here();
       std::vector<std::shared_ptr<ConnectionBase>> open;
       {
         std::lock_guard lock(self->mutex_);
@@ -97,8 +93,16 @@ class StreamListener final : public Listener, public ConnectionRegistry,
           if (auto connection = weak.lock()) open.push_back(std::move(connection));
         }
       }
-      for (auto& connection : open) connection->close_from_any_thread();
+      for (auto& connection : open) connection->close_for_shutdown();
     });
+  }
+
+  void stop_accepting() override {
+    if (!running_) {
+      listener_closed_ = true;
+      return;
+    }
+    asio::post(strand_, [self = shared_from_this()] { self->stop_accepting_here(); });
   }
 
   bool done() const override {
@@ -115,6 +119,14 @@ class StreamListener final : public Listener, public ConnectionRegistry,
   }
 
  private:
+  void stop_accepting_here() {
+    closing_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    retry_timer_.cancel();
+    listener_closed_ = true;
+  }
+
   void accept() {
     if (closing_) return;
     acceptor_.async_accept(asio::make_strand(context_.shared->io_context),

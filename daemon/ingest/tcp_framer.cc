@@ -26,7 +26,13 @@ FrameEvent TcpFramer::next(std::string_view& input, Frame& frame) {
   while (!input.empty()) {
     switch (state_) {
       case State::kFrameStart: {
-        partial_.clear();
+        // A frame that spanned reads is done: give its buffer back, so a connection between
+        // frames holds no memory (at most one allocation per read, not per message).
+        if (partial_.capacity() > kInlineBytes) {
+          std::string().swap(partial_);
+        } else {
+          partial_.clear();
+        }
         char c = input.front();
         if (options_.detect_octet_counting && c >= '1' && c <= '9') {
           state_ = State::kCount;

@@ -71,6 +71,16 @@ class TcpFramer {
 
   // True when the framer holds part of a frame (bytes of a message, a count, or bytes to skip).
   bool mid_frame() const { return state_ != State::kFrameStart; }
+  // Bytes of the frame assembled so far (0 when the frame lies whole in the input).
+  std::size_t partial_bytes() const { return partial_.size(); }
+  // Heap memory the framer's buffer holds now. It is freed when the next frame starts, so a
+  // connection between frames holds none.
+  std::size_t buffered_bytes() const { return partial_.capacity() > kInlineBytes ? partial_.capacity() : 0; }
+  // Between frames: frees the buffer now rather than at the next frame. Invalidates the last
+  // frame returned.
+  void release_buffer() {
+    if (state_ == State::kFrameStart && partial_.capacity() > kInlineBytes) std::string().swap(partial_);
+  }
 
   const FramerOptions& options() const { return options_; }
 
@@ -81,6 +91,8 @@ class TcpFramer {
   FrameEvent octet_body(std::string_view& input, Frame& frame);
   // Appends to partial_ without exceeding `limit` bytes in total.
   void append_partial(std::string_view bytes, std::size_t limit);
+
+  static constexpr std::size_t kInlineBytes = 15;  // std::string's own storage (libstdc++)
 
   FramerOptions options_;
   State state_ = State::kFrameStart;
