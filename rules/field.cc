@@ -1,5 +1,7 @@
 #include "rules/field.h"
 
+#include "parsers/structured_data.h"
+
 namespace logsift::rules {
 
 std::optional<FieldRef> parse_field_ref(std::string_view name) {
@@ -14,6 +16,17 @@ std::optional<FieldRef> parse_field_ref(std::string_view name) {
   else if (name.starts_with("json.") && name.size() > 5) {
     ref.kind = Kind::kJson;
     ref.json_path = std::string(name.substr(5));
+  } else if (name.starts_with("sd.")) {
+    // SD-IDs may contain dots (RFC 5424 allows any printable ASCII but '=', ' ', ']', '"');
+    // PARAM-NAMEs in practice do not, so the last dot separates them.
+    const std::string_view rest = name.substr(3);
+    const auto dot = rest.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == rest.size()) return std::nullopt;
+    const std::string_view id = rest.substr(0, dot), param = rest.substr(dot + 1);
+    if (id.size() > parsers::kMaxSdNameBytes || param.size() > parsers::kMaxSdNameBytes) return std::nullopt;
+    ref.kind = Kind::kSd;
+    ref.sd_id = std::string(id);
+    ref.sd_param = std::string(param);
   } else {
     return std::nullopt;
   }
@@ -30,11 +43,27 @@ std::string_view field_value(const parsers::Record& record, FieldRef::Kind kind)
     case Kind::kMsgId: return record.msgid;
     case Kind::kOriginal: return record.original;
     case Kind::kJson: return {};
+    case Kind::kSd: return {};
+  }
+  return {};
+}
+
+std::string_view sd_param_value(std::string_view structured_data, std::string_view sd_id,
+                                std::string_view param_name) {
+  parsers::StructuredDataReader reader(structured_data);
+  std::string_view id;
+  while (reader.next_element(&id)) {
+    if (id != sd_id) continue;
+    parsers::SdParam param;
+    while (reader.next_param(&param)) {
+      if (param.name == param_name) return param.raw_value;
+    }
   }
   return {};
 }
 
 std::string_view field_value(const parsers::Record& record, const FieldRef& field, int json_slot) {
+  if (field.kind == FieldRef::Kind::kSd) return sd_param_value(record.structured_data, field.sd_id, field.sd_param);
   if (field.kind != FieldRef::Kind::kJson) return field_value(record, field.kind);
   if (json_slot < 0 || json_slot >= record.extra_count) return {};
   return record.extra[static_cast<std::size_t>(json_slot)];
@@ -44,7 +73,7 @@ std::optional<std::string_view> named_record_field(const parsers::Record& record
                                                    std::string_view name) {
   auto ref = parse_field_ref(name);
   if (!ref || ref->kind == FieldRef::Kind::kJson) return std::nullopt;
-  return field_value(record, ref->kind);
+  return field_value(record, *ref, -1);
 }
 
 }  // namespace logsift::rules

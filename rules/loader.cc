@@ -30,10 +30,12 @@ namespace {
 
 constexpr std::array kFileKeys = {"ruleset", "description", "defaults", "rules"};
 constexpr std::array kRuleKeys = {"id", "name", "description", "when", "when_ignore_case",
-                                  "match", "field", "ignore_case", "severity", "tags",
-                                  "group_by", "problem", "examples"};
+                                  "match", "ignore", "field", "ignore_case", "severity", "tags",
+                                  "group_by", "problem", "examples", "author", "references",
+                                  "uuid"};
 constexpr std::array kDefaultKeys = {"when", "when_ignore_case", "field", "ignore_case",
-                                     "severity", "tags", "group_by", "problem"};
+                                     "severity", "tags", "group_by", "problem", "author",
+                                     "references"};
 constexpr std::array kProblemKeys = {"count", "within", "resolve_after", "hosts"};
 constexpr std::array kPatternKeys = {"regex", "literal", "field", "ignore_case"};
 constexpr std::array kExampleKeys = {"line", "match", "fields"};
@@ -46,6 +48,43 @@ bool is_valid_id(std::string_view id) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' ||
            c == '-';
   });
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// "attack.t1110.001" (Sigma's spelling) or "T1110.001" -> "T1110.001"; empty for other tags.
+std::string attack_technique(std::string_view tag) {
+  if (tag.size() > 7 && (tag.substr(0, 7) == "attack." || tag.substr(0, 7) == "ATTACK.")) tag.remove_prefix(7);
+  if (tag.size() < 5 || (tag[0] != 't' && tag[0] != 'T')) return {};
+  const bool base = std::all_of(tag.begin() + 1, tag.begin() + 5, is_digit);
+  const bool sub = tag.size() == 9 && tag[5] == '.' && std::all_of(tag.begin() + 6, tag.end(), is_digit);
+  if (!base || (tag.size() != 5 && !sub)) return {};
+  std::string id(tag);
+  id[0] = 'T';
+  return id;
+}
+
+// Names of the named groups a regex defines: (?<name>...), (?'name'...), (?P<name>...).
+// A syntactic scan, enough to validate group_by before PCRE2 sees the pattern.
+std::vector<std::string> named_groups(std::string_view regex) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i + 3 < regex.size(); ++i) {
+    if (regex[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (regex[i] != '(' || regex[i + 1] != '?') continue;
+    std::size_t j = i + 2;
+    if (regex[j] == 'P') ++j;
+    if (j >= regex.size() || (regex[j] != '<' && regex[j] != '\'')) continue;
+    const char close = regex[j] == '<' ? '>' : '\'';
+    const auto end = regex.find(close, j + 1);
+    if (end == std::string_view::npos || end == j + 1) continue;
+    const std::string_view name = regex.substr(j + 1, end - j - 1);
+    if (name[0] == '=' || name[0] == '!') continue;  // look-behind
+    names.emplace_back(name);
+  }
+  return names;
 }
 
 // Reads one file; collects errors against the rule being read.
@@ -95,7 +134,8 @@ class FileReader {
   void read_rule(const YAML::Node& node);
   void read_when(const YAML::Node& node, bool ignore_case, Rule& rule);
   void read_match(const YAML::Node& node, const FieldRef& default_field, bool default_ci,
-                  Rule& rule);
+                  std::vector<Pattern>& into);
+  void check_group_by(const YAML::Node& node, const Rule& rule);
   void read_problem(const YAML::Node& rule_node, Rule& rule);
   void read_examples(const YAML::Node& node, Rule& rule);
 
@@ -125,7 +165,7 @@ std::optional<FieldRef> FileReader::field(const YAML::Node& node) {
   auto name = scalar(node, "field");
   if (!name) return std::nullopt;
   auto ref = parse_field_ref(*name);
-  if (!ref) error(node, "unknown field '" + *name + "' (message, host, app, procid, msgid, original, json.<path>)");
+  if (!ref) error(node, "unknown field '" + *name + "' (message, host, app, procid, msgid, original, json.<path>, sd.<id>.<param>)");
   return ref;
 }
 
@@ -189,7 +229,18 @@ void FileReader::read_rule(const YAML::Node& node) {
     }
   }
   if (auto tags = get(node, "tags")) rule.tags = string_list(tags, "tags");
-  if (auto group = get(node, "group_by")) rule.group_by = string_list(group, "group_by");
+  for (const auto& tag : rule.tags) {
+    auto technique = attack_technique(tag);
+    if (!technique.empty() && std::find(rule.techniques.begin(), rule.techniques.end(), technique) == rule.techniques.end())
+      rule.techniques.push_back(std::move(technique));
+  }
+  if (auto authors = get(node, "author")) rule.authors = string_list(authors, "author");
+  if (auto refs = get(node, "references")) rule.references = string_list(refs, "references");
+  if (node["uuid"]) {
+    if (auto s = scalar(node["uuid"], "uuid")) rule.uuid = *s;
+  }
+  const YAML::Node group_node = get(node, "group_by");
+  if (group_node) rule.group_by = string_list(group_node, "group_by");
 
   bool when_ci = false;
   if (auto n = get(node, "when_ignore_case")) when_ci = boolean(n, "when_ignore_case").value_or(false);
@@ -200,7 +251,9 @@ void FileReader::read_rule(const YAML::Node& node) {
   bool default_ci = false;
   if (auto n = get(node, "ignore_case")) default_ci = boolean(n, "ignore_case").value_or(false);
   if (!node["match"]) error(node, "missing 'match'");
-  else read_match(node["match"], default_field, default_ci, rule);
+  else read_match(node["match"], default_field, default_ci, rule.patterns);
+  if (node["ignore"]) read_match(node["ignore"], default_field, default_ci, rule.ignore);
+  if (group_node) check_group_by(group_node, rule);
 
   read_problem(node, rule);
   if (node["examples"]) read_examples(node["examples"], rule);
@@ -230,12 +283,32 @@ void FileReader::read_when(const YAML::Node& node, bool ignore_case, Rule& rule)
   }
 }
 
+void FileReader::check_group_by(const YAML::Node& node, const Rule& rule) {
+  std::vector<std::string> captures;
+  for (const auto& p : rule.patterns) {
+    if (p.literal) continue;
+    auto names = named_groups(p.source);
+    captures.insert(captures.end(), names.begin(), names.end());
+  }
+  for (const auto& name : rule.group_by) {
+    if (std::find(captures.begin(), captures.end(), name) != captures.end()) continue;
+    auto ref = parse_field_ref(name);
+    if (ref && ref->kind != FieldRef::Kind::kJson) continue;
+    if (ref) {
+      error(node, "group_by '" + name + "': JSON paths cannot be grouped on; capture the value with a named group instead");
+    } else {
+      error(node, "group_by '" + name + "' is neither a named group of this rule's patterns nor a field "
+                  "(host, app, procid, msgid, message, original, sd.<id>.<param>)");
+    }
+  }
+}
+
 void FileReader::read_match(const YAML::Node& node, const FieldRef& default_field,
-                            bool default_ci, Rule& rule) {
+                            bool default_ci, std::vector<Pattern>& into) {
   auto add_regex = [&](const YAML::Node& n) {
     if (auto s = scalar(n, "a pattern")) {
       if (s->empty()) error(n, "empty pattern");
-      rule.patterns.push_back(Pattern{default_field, *s, false, default_ci});
+      into.push_back(Pattern{default_field, *s, false, default_ci});
     }
   };
   auto add_entry = [&](const YAML::Node& n) {
@@ -255,10 +328,10 @@ void FileReader::read_match(const YAML::Node& node, const FieldRef& default_fiel
       if (auto f = field(n["field"])) p.field = *f;
     }
     if (n["ignore_case"]) p.case_insensitive = boolean(n["ignore_case"], "ignore_case").value_or(false);
-    rule.patterns.push_back(std::move(p));
+    into.push_back(std::move(p));
   };
   if (node.IsSequence()) {
-    if (node.size() == 0) error(node, "'match' lists no patterns");
+    if (node.size() == 0) error(node, "'match' or 'ignore' lists no patterns");
     for (const auto& entry : node) add_entry(entry);
   } else {
     add_entry(node);

@@ -77,6 +77,7 @@ Matcher::Matcher(std::shared_ptr<const RuleSet> rule_set) : rule_set_(std::move(
   rule_done_.assign(rule_set_->rules_.size(), 0);
   candidates_.reserve(64);
   matches_.reserve(16);
+  ignored_rules_.reserve(16);
   captures_.reserve(64);
 }
 
@@ -90,11 +91,7 @@ int Matcher::on_hyperscan_match(unsigned int id, unsigned long long, unsigned lo
 
 bool Matcher::conditions_hold(std::uint32_t rule_index, const parsers::Record& record) const {
   for (const auto& c : rule_set_->conditions_[rule_index].all_of) {
-    std::string_view value = c.kind == FieldRef::Kind::kJson
-                                 ? (c.json_slot >= 0 && c.json_slot < record.extra_count
-                                        ? record.extra[static_cast<std::size_t>(c.json_slot)]
-                                        : std::string_view{})
-                                 : field_value(record, c.kind);
+    std::string_view value = field_value(record, *c.field, c.json_slot);
     bool any = std::any_of(c.any_of->begin(), c.any_of->end(), [&](const std::string& want) {
       return c.case_insensitive ? equal_ignore_ascii_case(value, want) : value == want;
     });
@@ -121,6 +118,20 @@ bool Matcher::run_pcre(std::uint32_t p, std::string_view subject, bool capture) 
     }
   }
   return true;
+}
+
+bool Matcher::ignored(std::uint32_t rule_index, const parsers::Record& record) {
+  const RuleSet& set = *rule_set_;
+  for (std::uint32_t i = set.first_ignore_[rule_index]; i < set.first_pattern_[rule_index + 1]; ++i) {
+    // Every ignore pattern that can match is among the candidates (Hyperscan hits and the
+    // PCRE2-only patterns); only exact Hyperscan hits need no confirmation.
+    if (!std::binary_search(candidates_.begin(), candidates_.end(), i)) continue;
+    const auto& cp = set.patterns_[i];
+    if (cp.engine == PatternEngine::kHyperscan) return true;
+    const auto& scan = set.fields_[cp.field_scan];
+    if (run_pcre(i, field_value(record, scan.field, scan.json_slot), false)) return true;
+  }
+  return false;
 }
 
 std::span<const RuleMatch> Matcher::match(const parsers::Record& record) {
@@ -162,7 +173,7 @@ void Matcher::match_into(const parsers::Record& record, std::uint32_t record_ind
 
   for (std::uint32_t p : candidates_) {
     const auto& cp = set.patterns_[p];
-    if (rule_done_[cp.rule_index] != 0) continue;
+    if (cp.ignore || rule_done_[cp.rule_index] != 0) continue;
     if (!conditions_hold(cp.rule_index, record)) continue;
     const auto& scan = set.fields_[cp.field_scan];
     std::string_view subject = field_value(record, scan.field, scan.json_slot);
@@ -177,10 +188,17 @@ void Matcher::match_into(const parsers::Record& record, std::uint32_t record_ind
     }
     if (!confirmed) continue;
     rule_done_[cp.rule_index] = 1;
+    if (ignored(cp.rule_index, record)) {
+      captures_.resize(capture_begin);
+      ignored_rules_.push_back(cp.rule_index);
+      continue;
+    }
     matches_.push_back(RuleMatch{record_index, cp.rule_index, capture_begin,
                                  static_cast<std::uint32_t>(captures_.size())});
   }
   for (std::size_t m = first_match; m < matches_.size(); ++m) rule_done_[matches_[m].rule_index] = 0;
+  for (std::uint32_t r : ignored_rules_) rule_done_[r] = 0;
+  ignored_rules_.clear();
   counters_.matches += matches_.size() - first_match;
 }
 

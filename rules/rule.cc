@@ -33,6 +33,7 @@ std::string FieldRef::name() const {
     case Kind::kMsgId: return "msgid";
     case Kind::kOriginal: return "original";
     case Kind::kJson: return "json." + json_path;
+    case Kind::kSd: return "sd." + sd_id + "." + sd_param;
   }
   return "message";
 }

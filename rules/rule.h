@@ -28,9 +28,12 @@ struct FieldRef {
     kMsgId,     // "msgid"
     kOriginal,  // "original": the whole line as received
     kJson,      // "json.<dotted.path>": a value in a JSON record
+    kSd,        // "sd.<SD-ID>.<PARAM-NAME>": an RFC 5424 structured-data parameter
   };
   Kind kind = Kind::kMessage;
   std::string json_path;  // for kJson, the dotted path after "json."
+  std::string sd_id;      // for kSd: the SD-ID (everything between "sd." and the last '.')
+  std::string sd_param;   // for kSd: the PARAM-NAME (after the last '.')
 
   std::string name() const;  // the spelling used in rule files
   friend bool operator==(const FieldRef&, const FieldRef&) = default;
@@ -73,8 +76,17 @@ struct Rule {
   std::string ruleset;     // the `ruleset:` of the file it came from
   Severity severity = Severity::kMedium;
   std::vector<std::string> tags;
+  // Where the rule came from, carried into alerts: authors (a licence may require them, e.g.
+  // SigmaHQ's Detection Rule License), reference URLs, the id it has in its home estate (a Sigma
+  // rule's UUID), and the MITRE ATT&CK technique ids its tags name ("attack.t1110.001" ->
+  // "T1110.001").
+  std::vector<std::string> authors;
+  std::vector<std::string> references;
+  std::string uuid;
+  std::vector<std::string> techniques;
   std::vector<Condition> when;     // all must hold
   std::vector<Pattern> patterns;   // any may match
+  std::vector<Pattern> ignore;     // a record any of these matches does not match the rule
   std::vector<std::string> group_by;  // capture or field names that make up the signature
   Recurrence recurrence;
   std::vector<Example> examples;

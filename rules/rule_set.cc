@@ -118,10 +118,14 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
     set->first_pattern_.push_back(static_cast<std::uint32_t>(set->patterns_.size()));
     RuleConditions conditions;
     for (const auto& c : rule.when) {
-      conditions.all_of.push_back({c.field.kind, json_slot(c.field, rule), c.case_insensitive, &c.any_of});
+      conditions.all_of.push_back({&c.field, json_slot(c.field, rule), c.case_insensitive, &c.any_of});
     }
     set->conditions_.push_back(std::move(conditions));
-    for (const auto& p : rule.patterns) {
+    const std::size_t pattern_count = rule.patterns.size();
+    for (std::size_t k = 0; k < pattern_count + rule.ignore.size(); ++k) {
+      const bool ignore = k >= pattern_count;
+      if (ignore && k == pattern_count) set->first_ignore_.push_back(static_cast<std::uint32_t>(set->patterns_.size()));
+      const Pattern& p = ignore ? rule.ignore[k - pattern_count] : rule.patterns[k];
       std::string expression = pattern_expression(p);
       int error_code = 0;
       PCRE2_SIZE error_offset = 0;
@@ -137,6 +141,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
       pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter if JIT is unavailable
       CompiledPattern cp;
       cp.rule_index = r;
+      cp.ignore = ignore;
       cp.field_scan = field_scan(p.field, rule);
       cp.code.reset(code);
       cp.names = capture_names(code);
@@ -148,6 +153,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
       expressions.push_back(std::move(expression));
       flags.push_back(hyperscan_flags(p));
     }
+    if (rule.ignore.empty()) set->first_ignore_.push_back(static_cast<std::uint32_t>(set->patterns_.size()));
   }
   set->first_pattern_.push_back(static_cast<std::uint32_t>(set->patterns_.size()));
   if (!errors.empty()) return Unexpected{std::move(errors)};

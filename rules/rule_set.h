@@ -72,7 +72,8 @@ class RuleSet {
   const CompileStats& stats() const { return stats_; }
   // JSON paths the rules read, in slot order: configure the JSON parser's extra fields with them.
   const std::vector<std::string>& json_paths() const { return json_paths_; }
-  // How pattern `pattern_index` of rule `rule_index` runs.
+  // How pattern `pattern_index` of rule `rule_index` runs (its `match` patterns, then its
+  // `ignore` patterns: index patterns.size() + i is ignore pattern i).
   PatternEngine engine(std::size_t rule_index, std::size_t pattern_index) const;
 
  private:
@@ -84,7 +85,9 @@ class RuleSet {
 
   std::vector<Rule> rules_;
   std::vector<CompiledPattern> patterns_;        // all patterns, rule order
+  // Each rule's patterns are contiguous: its `match` patterns, then its `ignore` patterns.
   std::vector<std::uint32_t> first_pattern_;     // rule index -> index of its first pattern
+  std::vector<std::uint32_t> first_ignore_;      // rule index -> index of its first ignore pattern
   std::vector<FieldScan> fields_;                // one per distinct field scanned
   std::vector<RuleConditions> conditions_;       // rule index -> its `when`, resolved
   std::vector<std::string> json_paths_;
@@ -134,6 +137,8 @@ class Matcher {
                                 unsigned int flags, void* context);
   void match_into(const parsers::Record& record, std::uint32_t record_index);
   bool conditions_hold(std::uint32_t rule_index, const parsers::Record& record) const;
+  // True when one of the rule's `ignore` patterns matches the record.
+  bool ignored(std::uint32_t rule_index, const parsers::Record& record);
   // Runs PCRE2 for pattern `p` on `subject`; appends named captures when `capture`. True on match.
   bool run_pcre(std::uint32_t p, std::string_view subject, bool capture);
 
@@ -143,6 +148,7 @@ class Matcher {
   std::vector<std::uint32_t> candidates_;  // pattern ids Hyperscan reported for this record
   std::vector<std::uint8_t> rule_done_;    // rule index -> already matched this record
   std::vector<RuleMatch> matches_;
+  std::vector<std::uint32_t> ignored_rules_;  // rules an ignore pattern vetoed for this record
   std::vector<Capture> captures_;
   MatchCounters counters_;
 };

@@ -23,6 +23,7 @@ struct RuleSet::CompiledPattern {
   std::uint32_t rule_index = 0;
   std::uint32_t field_scan = 0;  // index into RuleSet::fields_
   PatternEngine engine = PatternEngine::kHyperscan;
+  bool ignore = false;           // one of the rule's `ignore` patterns
   PcreCodePtr code;
   std::vector<std::pair<std::uint32_t, std::string>> names;  // capture group number -> name
 };
@@ -36,7 +37,7 @@ struct RuleSet::FieldScan {
 
 struct RuleSet::RuleConditions {
   struct Resolved {
-    FieldRef::Kind kind;
+    const FieldRef* field;  // into the Rule
     int json_slot;
     bool case_insensitive;
     const std::vector<std::string>* any_of;  // into the Rule

@@ -42,6 +42,12 @@ struct Alert {
   std::string ruleset;
   rules::Severity severity = rules::Severity::kMedium;  // after escalation
   std::vector<std::string> tags;
+  // Rule provenance (empty when the rule does not say): authors, reference URLs, the rule's id in
+  // its home estate (a Sigma UUID), MITRE ATT&CK technique ids from its tags.
+  std::vector<std::string> rule_authors;
+  std::vector<std::string> rule_references;
+  std::string rule_uuid;
+  std::vector<std::string> techniques;
 
   // The occurrence that caused the alert (the latest one for problem alerts).
   std::string host;

@@ -59,6 +59,10 @@ void Detector::Impl::copy_rule(SignatureState& s, const rules::Rule& rule) const
   s.ruleset = rule.ruleset;
   s.severity = rule.severity;
   s.tags = rule.tags;
+  s.rule_authors = rule.authors;
+  s.rule_references = rule.references;
+  s.rule_uuid = rule.uuid;
+  s.techniques = rule.techniques;
   const rules::Recurrence& r = rule.recurrence;
   s.count = r.count ? r.count : options_.default_count;
   if (s.count == 0) s.count = 1;

@@ -63,6 +63,10 @@ Alert Detector::Impl::make_alert(const SignatureState& s, AlertAction action, st
   a.escalation = options_.escalation_step ? s.reopen_count / options_.escalation_step : 0;
   a.severity = escalate(s.severity, a.escalation);
   a.tags = s.tags;
+  a.rule_authors = s.rule_authors;
+  a.rule_references = s.rule_references;
+  a.rule_uuid = s.rule_uuid;
+  a.techniques = s.techniques;
   a.host = s.last_host;
   a.message = s.last_message;
   a.original = s.last_original;

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include "parsers/base/coding.h"
+#include "rules/field.h"
 
 namespace logsift::detect {
 namespace {
@@ -28,13 +29,7 @@ std::string_view group_value(const Incident& incident, std::string_view name) {
   for (const rules::Capture& c : incident.fields) {
     if (c.name == name) return c.value;
   }
-  const parsers::Record& r = *incident.record;
-  if (name == "host") return r.host;
-  if (name == "app") return r.app;
-  if (name == "procid") return r.procid;
-  if (name == "msgid") return r.msgid;
-  if (name == "message") return r.message;
-  return {};
+  return rules::named_record_field(*incident.record, name).value_or(std::string_view{});
 }
 
 std::uint64_t signature_id(const Incident& incident) {

@@ -3,8 +3,8 @@
 // An Incident is a view of one rule match, valid only for the duration of the call it is passed
 // to: the detector copies what it keeps. Its signature is the rule id plus the values of the
 // rule's `group_by` names (default: host). Each name resolves to the capture of that name if the
-// match extracted one, else to a record field: host, app, procid, msgid, message; an unknown name
-// resolves to the empty string. The signature id is XXH3_64bits of a canonical encoding (rule id,
+// match extracted one, else to a record field: host, app, procid, msgid, message, original, or an
+// RFC 5424 structured-data parameter sd.<id>.<param> (the loader rejects other names). The signature id is XXH3_64bits of a canonical encoding (rule id,
 // then each name=value, every string length-prefixed with a little-endian u32), so it is the same
 // on every machine, in every process, before and after a restart.
 //

@@ -38,6 +38,10 @@ struct SignatureState {
   std::string ruleset;
   rules::Severity severity = rules::Severity::kMedium;
   std::vector<std::string> tags;
+  std::vector<std::string> rule_authors;     // rule provenance, not snapshotted: copy_rule
+  std::vector<std::string> rule_references;  // fills it again from the loaded rule on restore
+  std::string rule_uuid;
+  std::vector<std::string> techniques;
   std::uint32_t count = 0;            // thresholds after defaults
   std::int64_t within_ms = 0;
   std::int64_t resolve_after_ms = 0;

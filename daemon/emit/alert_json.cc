@@ -223,6 +223,22 @@ void append_logsift_object(const detect::Alert& a, std::string& out) {
   out.push_back('}');
 }
 
+// rule.uuid, rule.author, rule.reference: written only when the rule carries them.
+void append_rule_provenance(const detect::Alert& a, std::string& out) {
+  if (!a.rule_uuid.empty()) {
+    out.append(",\"uuid\":");
+    append_json_string(a.rule_uuid, out);
+  }
+  if (!a.rule_authors.empty()) {
+    out.append(",\"author\":");
+    append_string_array(a.rule_authors, out);
+  }
+  if (!a.rule_references.empty()) {
+    out.append(",\"reference\":");
+    append_string_array(a.rule_references, out);
+  }
+}
+
 }  // namespace
 
 void append_alert_json(const detect::Alert& a, std::string& out) {
@@ -244,6 +260,7 @@ void append_alert_json(const detect::Alert& a, std::string& out) {
   append_json_string(a.rule_name, out);
   out.append(",\"ruleset\":");
   append_json_string(a.ruleset, out);
+  append_rule_provenance(a, out);
   out.append("},\"host\":{\"name\":");
   append_json_string(a.host, out);
   append_object_members(EcsObject::kHost, a.fields, placements, true, out);
@@ -271,6 +288,11 @@ void append_alert_json(const detect::Alert& a, std::string& out) {
   }
   out.append("},\"tags\":");
   append_string_array(a.tags, out);
+  if (!a.techniques.empty()) {
+    out.append(",\"threat\":{\"framework\":\"MITRE ATT&CK\",\"technique\":{\"id\":");
+    append_string_array(a.techniques, out);
+    out.append("}}");
+  }
   append_logsift_object(a, out);
   out.append("}\n");
 }

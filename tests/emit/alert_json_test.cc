@@ -161,6 +161,26 @@ TEST_CASE("an alert line is one JSON object with the ECS fields", "[emit]") {
   CHECK(string_at(doc, "/logsift/severity") == "medium");
 }
 
+TEST_CASE("rule provenance and ATT&CK techniques appear only when the rule carries them", "[emit]") {
+  simdjson::dom::parser parser;
+  {
+    const auto doc = parse(parser, to_json_line(incident_example()));
+    CHECK(doc.at_pointer("/rule/author").error() == simdjson::NO_SUCH_FIELD);
+    CHECK(doc.at_pointer("/threat").error() == simdjson::NO_SUCH_FIELD);
+  }
+  detect::Alert a = incident_example();
+  a.rule_uuid = "0f06a3a5-6a09-413f-8743-e6cf35561297";
+  a.rule_authors = {"Jane Doe", "John Roe"};
+  a.rule_references = {"https://example.org/r"};
+  a.techniques = {"T1110.001"};
+  const auto doc = parse(parser, to_json_line(a));
+  CHECK(string_at(doc, "/rule/uuid") == "0f06a3a5-6a09-413f-8743-e6cf35561297");
+  CHECK(string_at(doc, "/rule/author/1") == "John Roe");
+  CHECK(string_at(doc, "/rule/reference/0") == "https://example.org/r");
+  CHECK(string_at(doc, "/threat/framework") == "MITRE ATT&CK");
+  CHECK(string_at(doc, "/threat/technique/id/0") == "T1110.001");
+}
+
 TEST_CASE("an incident carries its threshold and severities, and null problem fields", "[emit]") {
   detect::Alert a = incident_example();
   a.problem_opened_us = testing::kExampleTimeUs;  // ignored without a problem id

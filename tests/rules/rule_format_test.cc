@@ -1,0 +1,123 @@
+// The rule-format pieces importers rely on: ignore patterns, structured-data fields, group_by
+// validation and rule provenance.
+#include <catch2/catch.hpp>
+
+#include "parsers/line_parser.h"
+#include "rules/field.h"
+#include "rules_test_support.h"
+
+using namespace logsift::rules;
+using logsift::rules::testing::compile_text;
+using logsift::rules::testing::message_record;
+
+namespace {
+
+std::vector<std::string> errors_of(const std::string& yaml) {
+  LoadedRules loaded;
+  load_rule_text(yaml, "f.yaml", loaded);
+  std::vector<std::string> out;
+  for (const auto& e : loaded.errors) out.push_back(e.to_string());
+  return out;
+}
+
+bool matches(Matcher& m, const logsift::parsers::Record& r) { return !m.match(r).empty(); }
+
+}  // namespace
+
+TEST_CASE("a record an ignore pattern matches does not match the rule", "[rules]") {
+  for (const char* ignore : {"'from 10\\.0\\.'",                      // exact in Hyperscan
+                             "'from (?!192)\\d+\\.0\\.'",             // prefiltered, PCRE2 confirms
+                             "{ literal: 'TRUSTED', ignore_case: true }"}) {
+    INFO(ignore);
+    auto set = compile_text(std::string(R"(ruleset: t
+rules:
+  - id: failed
+    name: Failed
+    match: ['Failed password for (?<user_name>\S+) from (?<source_ip>\S+)', 'Failed none for (?<user_name>\S+)']
+    ignore: )") + ignore + "\n");
+    Matcher m(set);
+    CHECK(matches(m, message_record("Failed password for root from 198.51.100.4 port 1")));
+    CHECK(matches(m, message_record("Failed none for root")));
+    const bool literal = std::string(ignore).find("TRUSTED") != std::string::npos;
+    CHECK(matches(m, message_record("Failed password for root from 10.0.0.4 port 1")) == literal);
+    CHECK_FALSE(matches(m, message_record("Failed password for root from 10.0.0.4 port 1 trusted")));
+    // A vetoed record leaves no state behind: the next record matches normally.
+    CHECK(matches(m, message_record("Failed password for root from 198.51.100.4 port 1")));
+  }
+}
+
+TEST_CASE("ignore patterns of one rule do not veto another rule", "[rules]") {
+  auto set = compile_text(R"(ruleset: t
+rules:
+  - id: a
+    name: A
+    match: 'disk (?<device_name>sd[a-z]) failed'
+    ignore: 'sdz'
+  - id: b
+    name: B
+    match: 'failed'
+)");
+  Matcher m(set);
+  auto found = m.match(message_record("disk sdz failed"));
+  REQUIRE(found.size() == 1);
+  CHECK(set->rules()[found[0].rule_index].id == "b");
+  CHECK(m.match(message_record("disk sda failed")).size() == 2);
+}
+
+TEST_CASE("RFC 5424 structured-data parameters are fields for when, match and group_by", "[rules]") {
+  auto set = compile_text(R"(ruleset: t
+rules:
+  - id: sd
+    name: SD
+    when: { sd.origin@32473.1.software: [appd] }
+    match: { regex: '^(?<source_ip>10\.\d+\.\d+\.\d+)$', field: sd.meta.client }
+    group_by: [sd.meta.tenant, source_ip]
+)");
+  logsift::parsers::LineParser parser{logsift::parsers::ParseOptions{}};
+  Matcher m(set);
+  const std::string line =
+      R"(<34>1 2026-03-09T07:12:44Z edge3 appd 1 - [origin@32473.1 software="appd"][meta client="10.1.2.3" tenant="blue\]x"] login failed)";
+  auto record = parser.parse(line);
+  // The SD-ID keeps its dots: the last dot separates the parameter name.
+  CHECK(sd_param_value(record.structured_data, "meta", "tenant") == "blue\\]x");
+  CHECK(named_record_field(record, "sd.meta.tenant") == std::optional<std::string_view>("blue\\]x"));
+  CHECK(named_record_field(record, "sd.meta.missing") == std::optional<std::string_view>(""));
+  CHECK(matches(m, record));
+  auto other = line;
+  other.replace(other.find("software=\"appd\""), 15, "software=\"appx\"");
+  CHECK_FALSE(matches(m, parser.parse(other)));
+}
+
+TEST_CASE("group_by names are checked against captures and fields at load time", "[rules]") {
+  const std::string head = "ruleset: t\nrules:\n  - id: r\n    name: R\n    match: 'user (?<user_name>\\S+) from (?P<source_ip>\\S+)'\n";
+  CHECK(errors_of(head + "    group_by: [host, user_name, source_ip, sd.x.y, app]\n").empty());
+  CHECK(errors_of(head + "    group_by: [host, src_ip]\n") ==
+        std::vector<std::string>{"f.yaml:6: rule r: group_by 'src_ip' is neither a named group of this rule's patterns "
+                                 "nor a field (host, app, procid, msgid, message, original, sd.<id>.<param>)"});
+  auto json = errors_of(head + "    group_by: json.user\n");
+  REQUIRE(json.size() == 1);
+  CHECK(json[0].find("JSON paths cannot be grouped on") != std::string::npos);
+  // A name that only appears escaped or as a look-behind is no capture.
+  CHECK(errors_of("ruleset: t\nrules:\n  - id: r\n    name: R\n    match: '\\(?<x>y)(?<=a)b'\n    group_by: [x]\n").size() == 1);
+}
+
+TEST_CASE("author, references, uuid and ATT&CK tags are kept on the rule", "[rules]") {
+  LoadedRules loaded;
+  load_rule_text(R"(ruleset: t
+defaults:
+  author: Jane Doe
+rules:
+  - id: r
+    name: R
+    uuid: 0f06a3a5-6a09-413f-8743-e6cf35561297
+    references: [https://attack.mitre.org/techniques/T1110/]
+    tags: [attack.credential_access, attack.t1110.001, T1110.001, attack.t1078, t12]
+    match: 'x'
+)", "f.yaml", loaded);
+  REQUIRE(loaded.ok());
+  const Rule& rule = loaded.rules.at(0);
+  CHECK(rule.authors == std::vector<std::string>{"Jane Doe"});
+  CHECK(rule.uuid == "0f06a3a5-6a09-413f-8743-e6cf35561297");
+  CHECK(rule.references.size() == 1);
+  CHECK(rule.techniques == std::vector<std::string>{"T1110.001", "T1078"});
+}
