@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,12 +23,41 @@ enum class AlertAction : std::uint8_t {
   kProblemUpdated,   // an open problem kept recurring
   kProblemResolved,  // an open problem was quiet for `resolve_after`
   kProblemReopened,  // a resolved problem's signature came back
+  // Predictive monitoring (daemon/trend), about a rate series rather than one occurrence:
+  kAnomaly,           // a rate far from its seasonal baseline: opens a problem of kind anomaly
+  kAnomalyResolved,   // ... that came back to normal
+  kTrendRising,       // daily totals grow week by week
+  kForecastThreshold, // the trend crosses a configured daily threshold within the horizon
 };
 
-std::string_view action_name(AlertAction a);  // "incident", "problem.opened", ...
+std::string_view action_name(AlertAction a);  // "incident", "problem.opened", ..., "anomaly"
 
 enum class ProblemState : std::uint8_t { kNone, kOpen, kResolved };
 std::string_view problem_state_name(ProblemState s);  // "", "open", "resolved"
+
+// What a predictive-monitoring alert says about its rate series (daemon/trend fills it in).
+// Names are static strings; counts are occurrences.
+struct RatePrediction {
+  std::string_view kind;         // "above", "below", "new_series", "rising", "threshold"
+  std::string_view series_kind;  // "signature", "host", "listener"
+  std::string series_key;        // 16-hex signature id, host name or listener name
+  std::string_view baseline;     // "hour_of_week", "hour_of_day", or "" without a baseline
+  std::int64_t window_ms = 0;    // span that `observed` and `expected` cover
+  double observed = 0;
+  double expected = 0;
+  double score = 0;              // robust z-score of observed against expected (anomalies)
+  // Trend of daily totals (rising, threshold; trend_days == 0 otherwise).
+  int trend_days = 0;
+  double slope_per_day = 0;      // occurrences/day gained per day, and its confidence band
+  double slope_low_per_day = 0;
+  double slope_high_per_day = 0;
+  double level_per_day = 0;      // the trend's daily total on the last complete day
+  // Forecast (threshold only): the daily threshold and when the trend crosses it (0 = never).
+  double threshold_per_day = 0;
+  std::int64_t crossing_us = 0;
+  std::int64_t crossing_earliest_us = 0;
+  std::int64_t crossing_latest_us = 0;
+};
 
 struct Alert {
   AlertAction action = AlertAction::kIncident;
@@ -80,6 +110,7 @@ struct Alert {
   std::string_view open_reason;         // "recurrence" or "spread" on problem.opened/reopened
   std::string template_id;              // auto:* rules: the mined template's 16-hex id
   std::string template_text;            // auto:* rules: the template, variables as "<*>"
+  std::optional<RatePrediction> prediction;  // anomaly, trend.rising, forecast.threshold only
 };
 
 }  // namespace logsift::detect

@@ -38,6 +38,10 @@ std::string_view action_name(AlertAction a) {
     case AlertAction::kProblemUpdated: return "problem.updated";
     case AlertAction::kProblemResolved: return "problem.resolved";
     case AlertAction::kProblemReopened: return "problem.reopened";
+    case AlertAction::kAnomaly: return "anomaly";
+    case AlertAction::kAnomalyResolved: return "anomaly.resolved";
+    case AlertAction::kTrendRising: return "trend.rising";
+    case AlertAction::kForecastThreshold: return "forecast.threshold";
   }
   return "unknown";
 }
