@@ -4,11 +4,14 @@
 //   @timestamp, event{kind,action,severity,id,original}, rule{id,name,ruleset}, host{name,...},
 //   message, <ECS objects of mapped captures>, labels{...}, tags[...], logsift{...}
 // Fields that do not apply are null (or 0, "", [], {}), never missing; problem_opened,
-// resolve_after_ms and open_reason are null outside problems, template outside auto:* rules.
+// resolve_after_ms and open_reason are null outside problems, template outside auto:* rules,
+// prediction outside predictive-monitoring alerts (anomaly, trend.rising, forecast.threshold).
 #include "daemon/emit/alert_json.h"
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 
 #include "daemon/emit/ecs_fields.h"
 #include "daemon/emit/json_text.h"
@@ -160,6 +163,74 @@ void append_template(const detect::Alert& a, std::string& out) {
   out.push_back('}');
 }
 
+// A number with at most three decimals, shortest form ("12", "0.25", "1234.567").
+void append_json_double(double v, std::string& out) {
+  if (!std::isfinite(v)) {
+    out.append("null");
+    return;
+  }
+  char buf[64];
+  const double rounded = std::round(v * 1000) / 1000;
+  const auto r = std::to_chars(buf, buf + sizeof buf, rounded == 0 ? 0.0 : rounded);
+  out.append(buf, r.ptr);
+}
+
+// {"kind":...,"series":{...},...} for predictive-monitoring alerts (daemon/trend), else null.
+void append_prediction(const detect::Alert& a, std::string& out) {
+  if (!a.prediction) {
+    out.append("null");
+    return;
+  }
+  const detect::RatePrediction& p = *a.prediction;
+  out.append("{\"kind\":");
+  append_json_string(p.kind, out);
+  out.append(",\"series\":{\"kind\":");
+  append_json_string(p.series_kind, out);
+  out.append(",\"key\":");
+  append_json_string(p.series_key, out);
+  out.append("},\"baseline\":");
+  append_string_or_null(p.baseline, out);
+  out.append(",\"window_ms\":");
+  append_json_int(p.window_ms, out);
+  out.append(",\"observed\":");
+  append_json_double(p.observed, out);
+  out.append(",\"expected\":");
+  append_json_double(p.expected, out);
+  out.append(",\"score\":");
+  append_json_double(p.score, out);
+  out.append(",\"trend\":");
+  if (p.trend_days == 0) {
+    out.append("null");
+  } else {
+    out.append("{\"days\":");
+    append_json_int(p.trend_days, out);
+    out.append(",\"per_day\":");
+    append_json_double(p.slope_per_day, out);
+    out.append(",\"per_day_low\":");
+    append_json_double(p.slope_low_per_day, out);
+    out.append(",\"per_day_high\":");
+    append_json_double(p.slope_high_per_day, out);
+    out.append(",\"level_per_day\":");
+    append_json_double(p.level_per_day, out);
+    out.push_back('}');
+  }
+  out.append(",\"forecast\":");
+  if (p.threshold_per_day <= 0) {
+    out.append("null");
+  } else {
+    out.append("{\"threshold_per_day\":");
+    append_json_double(p.threshold_per_day, out);
+    out.append(",\"crossing\":");
+    append_time_or_null(p.crossing_us, out);
+    out.append(",\"earliest\":");
+    append_time_or_null(p.crossing_earliest_us, out);
+    out.append(",\"latest\":");
+    append_time_or_null(p.crossing_latest_us, out);
+    out.push_back('}');
+  }
+  out.push_back('}');
+}
+
 void append_logsift_object(const detect::Alert& a, std::string& out) {
   const bool in_problem = a.problem_id != 0;
   out.append(",\"logsift\":{\"signature_id\":");
@@ -220,6 +291,8 @@ void append_logsift_object(const detect::Alert& a, std::string& out) {
   append_json_uint(a.escalation, out);
   out.append(",\"template\":");
   append_template(a, out);
+  out.append(",\"prediction\":");
+  append_prediction(a, out);
   out.push_back('}');
 }
 

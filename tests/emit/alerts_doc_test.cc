@@ -144,5 +144,13 @@ TEST_CASE("the documented auto problem.reopened example is what the encoder writ
   check_example(read_doc(), "auto problem.reopened", testing::auto_problem_reopened_example());
 }
 
+TEST_CASE("the documented anomaly example is what the encoder writes", "[emit]") {
+  check_example(read_doc(), "anomaly", testing::anomaly_example());
+}
+
+TEST_CASE("the documented forecast.threshold example is what the encoder writes", "[emit]") {
+  check_example(read_doc(), "forecast.threshold", testing::forecast_example());
+}
+
 }  // namespace
 }  // namespace logsift::emit

@@ -136,4 +136,70 @@ class TempDir {
   std::string path_;
 };
 
+// Predictive monitoring (daemon/trend): a host's volume far above its hour-of-week baseline.
+inline detect::Alert anomaly_example() {
+  detect::Alert a;
+  a.action = detect::AlertAction::kAnomaly;
+  a.id = "5c0e7a91d2b4f368";
+  a.time_us = 1773049320000000;  // 2026-03-09T09:42:00Z
+  a.rule_id = "rate.host";
+  a.rule_name = "Rate far above its seasonal baseline";
+  a.ruleset = "trend";
+  a.severity = a.base_severity = rules::Severity::kMedium;
+  a.tags = {"trend", "above"};
+  a.host = "web1";
+  a.message = "host web1: 1843 in 10 min, expected 402.5 (score 21.7, hour_of_week baseline)";
+  a.signature_id = 0x4be1d0a2c7f35e19;
+  a.problem_id = 0xa07c55e1b3d9824f;
+  a.problem_state = detect::ProblemState::kOpen;
+  a.problem_opened_us = a.time_us;
+  a.first_seen_us = 1762178400000000;  // 2025-11-03T14:00:00Z
+  a.last_seen_us = a.time_us;
+  auto& p = a.prediction.emplace();
+  p.kind = "above";
+  p.series_kind = "host";
+  p.series_key = "web1";
+  p.baseline = "hour_of_week";
+  p.window_ms = 600000;
+  p.observed = 1843;
+  p.expected = 402.5;
+  p.score = 21.7;
+  return a;
+}
+
+// Predictive monitoring: a database host's daily volume will reach its capacity figure.
+inline detect::Alert forecast_example() {
+  detect::Alert a;
+  a.action = detect::AlertAction::kForecastThreshold;
+  a.id = "e93b0f6a15c27d84";
+  a.time_us = 1773100800000000;  // 2026-03-10T00:00:00Z, the day close
+  a.rule_id = "rate.host";
+  a.rule_name = "Daily volume forecast to cross its threshold";
+  a.ruleset = "trend";
+  a.severity = a.base_severity = rules::Severity::kMedium;
+  a.tags = {"trend", "threshold"};
+  a.host = "db2";
+  a.message = "host db2: daily total 41250 forecast to reach 60000 in 63 days (42..104 days)";
+  a.signature_id = 0x91f2c3b4a5d6e7f8;
+  a.first_seen_us = 1762178400000000;
+  a.last_seen_us = a.time_us;
+  auto& p = a.prediction.emplace();
+  p.kind = "threshold";
+  p.series_kind = "host";
+  p.series_key = "db2";
+  p.window_ms = 86400000;
+  p.observed = 40980;
+  p.expected = 41250;
+  p.trend_days = 42;
+  p.slope_per_day = 298.4;
+  p.slope_low_per_day = 181.2;
+  p.slope_high_per_day = 455;
+  p.level_per_day = 41250;
+  p.threshold_per_day = 60000;
+  p.crossing_us = 1778544000000000;          // 2026-05-12
+  p.crossing_earliest_us = 1776729600000000; // 2026-04-21
+  p.crossing_latest_us = 1782086400000000;   // 2026-06-22
+  return a;
+}
+
 }  // namespace logsift::emit::testing
