@@ -185,6 +185,9 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   pipeline::PipelineOptions po;
   po.workers = worker_count(cfg, std::thread::hardware_concurrency());
   po.detect = detect_options(cfg);
+  po.trend_enabled = cfg.trend.enabled;
+  po.trend = trend_options(cfg);
+  po.listener_names = p.listener_names;
   po.parse = parse_options(cfg);
   po.listener_formats = listener_formats(cfg);
   po.batch = batch_options(cfg, p.env.host_name.empty() ? "logsiftd" : p.env.host_name);
@@ -227,10 +230,19 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
     export_metrics(w, raw->listener_names, raw->ingest->stats(), stats,
                    QueueGauge{raw->queue->depth(), raw->queue->capacity()},
                    raw->pipeline->rule_set()->rules().size());
+    if (const auto* rates = raw->pipeline->rates()) export_trend_metrics(w, *rates, 10);
   });
   if (cfg.metrics.enabled) {
-    auto metrics = ops::MetricsServer::start(ops::MetricsServerOptions{cfg.metrics.address, cfg.metrics.port},
-                                             p.registry);
+    ops::MetricsServerOptions mo;
+    mo.address = cfg.metrics.address;
+    mo.port = cfg.metrics.port;
+    if (cfg.trend.enabled) {
+      mo.rates_json = [raw] {
+        const auto* rates = raw->pipeline->rates();
+        return rates != nullptr ? rates_json(*rates, 50) : std::string("{\"series\":[]}\n");
+      };
+    }
+    auto metrics = ops::MetricsServer::start(mo, p.registry);
     if (!metrics) {
       p.ingest->stop();
       p.pipeline->stop();

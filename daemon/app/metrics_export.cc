@@ -1,6 +1,10 @@
 #include "daemon/app/metrics_export.h"
 
+#include "daemon/emit/json_text.h"
+
 #include <array>
+#include <charconv>
+#include <cmath>
 
 #include "daemon/ingest/ingest_server.h"
 #include "parsers/base/clock.h"
@@ -163,6 +167,110 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
   out.gauge("logsift_queue_capacity_batches", "Capacity of the raw batch queue.", queue.capacity);
   out.gauge("logsift_processing_lag_seconds", "Arrival-to-processing delay of the latest batch.",
             static_cast<double>(p.lag_us) / 1e6);
+}
+
+void export_trend_metrics(ops::MetricsWriter& out, const pipeline::RateTracking& rates, std::size_t top) {
+  const auto c = rates.counters();
+  out.gauge("logsift_trend_series", "Rate series tracked now (signatures, hosts, listeners).", c.series_live);
+  out.counter("logsift_trend_series_evicted_total", "Rate series evicted for the max_series cap.", c.series_evicted);
+  out.gauge("logsift_trend_anomalies_open", "Rate anomalies open now.", c.anomalies_open);
+  out.counter("logsift_trend_anomalies_total", "Rate anomalies opened.", c.anomalies_opened);
+  out.counter("logsift_trend_rising_total", "trend.rising alerts.", c.trend_alerts);
+  out.counter("logsift_trend_forecasts_total", "forecast.threshold alerts.", c.forecast_alerts);
+  for (const auto& r : rates.top_series(top)) {
+    const std::array<ops::MetricLabel, 2> labels{{{"series", trend::series_kind_name(r.kind)}, {"key", r.key}}};
+    out.sample("logsift_rate_last_hour", "Occurrences in the last complete hour, busiest series.",
+               ops::MetricType::kGauge, labels, r.last_hour);
+    out.sample("logsift_rate_expected_last_hour", "What the seasonal baseline expected for that hour (0 in warm-up).",
+               ops::MetricType::kGauge, labels, r.last_hour_baseline.expected_per_hour);
+    out.sample("logsift_rate_anomaly", "1 while the series has an open anomaly.", ops::MetricType::kGauge, labels,
+               r.anomaly.empty() ? 0 : 1);
+    out.sample("logsift_rate_trend_per_day", "Daily total gained per day (seasonal Theil-Sen; 0 without a fit).",
+               ops::MetricType::kGauge, labels, r.trend ? r.trend->slope_per_day : 0.0);
+  }
+}
+
+std::string rates_json(const pipeline::RateTracking& rates, std::size_t top) {
+  std::string out;
+  auto number = [&out](double v) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, std::isfinite(v) ? std::round(v * 1000) / 1000 : 0.0);
+    out.append(buf, r.ptr);
+  };
+  auto key = [&out](std::string_view k) {
+    out.push_back(',');
+    emit::append_json_string(k, out);
+    out.push_back(':');
+  };
+  const auto c = rates.counters();
+  out.append("{\"series_live\":");
+  number(static_cast<double>(c.series_live));
+  key("series_evicted");
+  number(static_cast<double>(c.series_evicted));
+  key("anomalies_open");
+  number(static_cast<double>(c.anomalies_open));
+  out.append(",\"series\":[");
+  bool first = true;
+  for (const auto& r : rates.top_series(top)) {
+    out.append(first ? "{" : ",{");
+    first = false;
+    out.append("\"kind\":");
+    emit::append_json_string(trend::series_kind_name(r.kind), out);
+    key("key");
+    emit::append_json_string(r.key, out);
+    key("label");
+    emit::append_json_string(r.label, out);
+    key("first_seen");
+    emit::append_rfc3339_us(r.first_seen_us, out);
+    key("last_hour");
+    number(static_cast<double>(r.last_hour));
+    key("expected_last_hour");
+    if (r.last_hour_baseline.mode == trend::BaselineMode::kNone) {
+      out.append("null");
+    } else {
+      number(r.last_hour_baseline.expected_per_hour);
+    }
+    key("baseline");
+    emit::append_json_string(r.last_hour_baseline.mode == trend::BaselineMode::kNone
+                                 ? "warm-up"
+                                 : trend::baseline_mode_name(r.last_hour_baseline.mode),
+                             out);
+    key("last_day");
+    number(static_cast<double>(r.last_day));
+    key("last_7_days");
+    number(static_cast<double>(r.last_7_days));
+    key("heartbeat");
+    out.append(r.heartbeat ? "true" : "false");
+    key("anomaly");
+    if (r.anomaly.empty()) {
+      out.append("null");
+    } else {
+      emit::append_json_string(r.anomaly, out);
+    }
+    key("trend");
+    if (!r.trend) {
+      out.append("null");
+    } else {
+      out.append("{\"per_day\":");
+      number(r.trend->slope_per_day);
+      key("per_day_low");
+      number(r.trend->slope_low_per_day);
+      key("per_day_high");
+      number(r.trend->slope_high_per_day);
+      key("days");
+      number(r.trend->days);
+      out.push_back('}');
+    }
+    key("crossing");
+    if (r.crossing_us == 0) {
+      out.append("null");
+    } else {
+      emit::append_rfc3339_us(r.crossing_us, out);
+    }
+    out.push_back('}');
+  }
+  out.append("]}\n");
+  return out;
 }
 
 }  // namespace logsift::app

@@ -20,4 +20,11 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
                     const ingest::IngestStats& ingest, const pipeline::PipelineStats& pipeline,
                     const QueueGauge& queue, std::size_t rules_loaded);
 
+// Predictive monitoring: tracker counters, and for the busiest `top` series their last hour, its
+// baseline, an open anomaly and the daily trend (labels series=<kind>, key=<key>).
+// The JSON of GET /api/rates: tracker counters and the busiest `top` series (docs/predictive.md).
+std::string rates_json(const pipeline::RateTracking& rates, std::size_t top);
+
+void export_trend_metrics(ops::MetricsWriter& out, const pipeline::RateTracking& rates, std::size_t top);
+
 }  // namespace logsift::app

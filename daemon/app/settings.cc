@@ -57,6 +57,23 @@ detect::DetectOptions detect_options(const config::DaemonConfig& config) {
   return o;
 }
 
+trend::TrendOptions trend_options(const config::DaemonConfig& config) {
+  trend::TrendOptions o;
+  o.max_series = static_cast<std::size_t>(config.trend.max_series);
+  o.warmup_days = static_cast<int>(config.trend.warmup_days);
+  o.forecast_horizon_days = static_cast<int>(config.trend.forecast_horizon_days);
+  for (const auto& t : config.trend.thresholds) {
+    trend::ForecastThreshold f;
+    f.kind = t.series == "signature" ? trend::SeriesKind::kSignature
+             : t.series == "listener" ? trend::SeriesKind::kListener
+                                      : trend::SeriesKind::kHost;
+    f.key_pattern = t.key;
+    f.daily_count = static_cast<double>(t.daily_count);
+    o.thresholds.push_back(std::move(f));
+  }
+  return o;
+}
+
 parsers::ParseOptions parse_options(const config::DaemonConfig& config) {
   parsers::ParseOptions o;
   o.default_utc_offset_s = config.parse.default_utc_offset_s;

@@ -10,6 +10,7 @@
 
 #include "daemon/config/config.h"
 #include "daemon/detect/detect_options.h"
+#include "daemon/trend/trend_options.h"
 #include "daemon/emit/batch_writer.h"
 #include "daemon/ingest/listener_config.h"
 #include "daemon/ingest/raw_batch.h"
@@ -20,6 +21,7 @@ namespace logsift::app {
 std::vector<ingest::ListenerConfig> listener_configs(const config::DaemonConfig& config);
 std::vector<parsers::ExpectedFormat> listener_formats(const config::DaemonConfig& config);
 detect::DetectOptions detect_options(const config::DaemonConfig& config);
+trend::TrendOptions trend_options(const config::DaemonConfig& config);
 parsers::ParseOptions parse_options(const config::DaemonConfig& config);
 emit::BatchOptions batch_options(const config::DaemonConfig& config, const std::string& default_producer);
 // Raw batch size: room for `batch_messages` typical messages, capped at 256 KiB (every busy

@@ -1,5 +1,6 @@
 // logsift replay --rules PATH [--out DIR] FILE...: the whole pipeline (parse, match, detect, emit)
 // over log files on event time, writing the alert batches the daemon would write.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,7 +14,9 @@
 #include "daemon/ingest/ingest_server.h"
 #include "daemon/pipeline/alert_emitter.h"
 #include "daemon/pipeline/detect_shards.h"
+#include "daemon/pipeline/rate_tracking.h"
 #include "daemon/pipeline/record_processor.h"
+#include "daemon/emit/json_text.h"
 #include "parsers/base/clock.h"
 
 namespace logsift::cli {
@@ -35,6 +38,45 @@ Expected<config::DaemonConfig, std::vector<std::string>> replay_config(const std
   return config::load_config(text.str(), *file);
 }
 
+// What predictive monitoring found: its alerts, then the busiest series with their baseline,
+// anomaly state and trend.
+void print_trend_report(const pipeline::RateTracking& rates, const std::vector<detect::Alert>& found,
+                        std::ostream& out) {
+  const auto c = rates.counters();
+  out << "trends: " << c.series_live << " series (" << c.series_evicted << " evicted), "
+      << c.anomalies_opened << " anomalies, " << c.trend_alerts << " rising trends, " << c.forecast_alerts
+      << " forecasts over " << c.minutes_closed << " minutes (" << c.minutes_skipped
+      << " in gaps not evaluated), " << c.days_closed << " day closes\n";
+  for (const auto& a : found) {
+    std::string time;
+    emit::append_rfc3339_us(a.time_us, time);  // quoted, as in JSON
+    out << "  " << time.substr(1, time.size() - 2) << "  " << detect::action_name(a.action) << " " << a.prediction->kind << "  "
+        << a.message << "\n";
+  }
+  char line[256];
+  std::snprintf(line, sizeof line, "%-9s %-24s %-28s %9s %9s %9s %-12s %-10s %s\n", "series", "key", "label",
+                "7 days", "last day", "last hour", "baseline", "anomaly", "trend a day (band)");
+  out << line;
+  for (const auto& r : rates.top_series(20)) {
+    std::string trend = "-";
+    if (r.trend) {
+      char t[96];
+      std::snprintf(t, sizeof t, "%+.1f (%+.1f..%+.1f)", r.trend->slope_per_day, r.trend->slope_low_per_day,
+                    r.trend->slope_high_per_day);
+      trend = t;
+    }
+    std::snprintf(line, sizeof line, "%-9s %-24.24s %-28.28s %9llu %9llu %9llu %-12s %-10s %s\n",
+                  std::string(trend::series_kind_name(r.kind)).c_str(), r.key.c_str(), r.label.c_str(),
+                  static_cast<unsigned long long>(r.last_7_days), static_cast<unsigned long long>(r.last_day),
+                  static_cast<unsigned long long>(r.last_hour),
+                  r.last_hour_baseline.mode == trend::BaselineMode::kNone
+                      ? "warm-up"
+                      : std::string(trend::baseline_mode_name(r.last_hour_baseline.mode)).c_str(),
+                  r.anomaly.empty() ? "-" : std::string(r.anomaly).c_str(), trend.c_str());
+    out << line;
+  }
+}
+
 }  // namespace
 
 int run_replay(int argc, char** argv, int first) {
@@ -44,7 +86,7 @@ int run_replay(int argc, char** argv, int first) {
   if (!args.error().empty() || rule_paths.empty() || args.operands().empty() || !format) {
     std::cerr << (args.error().empty() ? "" : args.error() + "\n")
               << "usage: logsift replay --rules PATH [--rules PATH...] [--out DIR] [--format F]"
-                 " [--cache DIR] [--config logsiftd.yaml] FILE...\n";
+                 " [--cache DIR] [--config logsiftd.yaml] [--trends] FILE...\n";
     return 2;
   }
   auto daemon_config = replay_config(args.option("config"));
@@ -74,6 +116,14 @@ int run_replay(int argc, char** argv, int first) {
   pipeline::DetectShards detect(1, app::detect_options(daemon_config.value()));
   parse_options.expected_format = *format;
   pipeline::RecordProcessor processor(set, parse_options, detect);
+  // --trends: predictive monitoring on event time, whatever the config says; its alerts go into
+  // the batches with the others and a report of the busiest series goes to standard output.
+  std::unique_ptr<pipeline::RateTracking> rates;
+  if (args.flag("trends") || daemon_config.value().trend.enabled) {
+    rates = std::make_unique<pipeline::RateTracking>(app::trend_options(daemon_config.value()));
+    processor.set_rate_tracking(rates.get(), {"replay"});
+  }
+  std::vector<detect::Alert> predictions;  // the predictive alerts, for the report
   emit::FileSink sink(out_dir, emit::FileSinkOptions{});
   emit::BatchOptions batch_options = app::batch_options(daemon_config.value(), "logsift-replay");
   batch_options.producer_id = "logsift-replay";  // replays are reproducible: no host name
@@ -84,6 +134,12 @@ int run_replay(int argc, char** argv, int first) {
   auto deliver = [&] {
     const std::int64_t now = processor.latest_event_us() == parsers::kNoTime ? 0 : processor.latest_event_us();
     detect.advance(now, alerts);
+    if (rates) {
+      rates->advance(now, alerts);
+      for (const auto& a : alerts) {
+        if (a.prediction) predictions.push_back(a);
+      }
+    }
     emitter.add(alerts, now);
     emitter.poll(now);
     alerts.clear();
@@ -110,6 +166,7 @@ int run_replay(int argc, char** argv, int first) {
   std::cerr << lines << " lines, " << c.matched_records << " matched, " << c.incidents << " incidents, "
             << d.problems_opened << " problems opened, " << e.alerts << " alerts in " << e.batches_written
             << " batches under " << out_dir << "\n";
+  if (rates) print_trend_report(*rates, predictions, std::cout);
   if (!flushed) {
     std::cerr << "could not write every batch: " << e.last_error << "\n";
     return 1;

@@ -282,12 +282,32 @@ struct LogConfig {
   bool operator==(const LogConfig&) const = default;
 };
 
+// `trend`: predictive monitoring (docs/predictive.md). One `thresholds` entry is a daily count
+// a series should not reach; forecast.threshold alerts say when its trend will.
+struct TrendThresholdConfig {
+  std::string series = "host";   // `series`: signature | host | listener
+  std::string key = "*";         // `key`: exact, a prefix ending in '*', or "*"
+  std::uint64_t daily_count = 0; // `daily_count`: occurrences per UTC day
+  bool operator==(const TrendThresholdConfig&) const = default;
+};
+
+struct TrendConfig {
+  bool enabled = false;            // `enabled`: track rates per signature, host and listener.
+  std::uint64_t max_series = 4096; // `max_series`: series cap (~4.4 KiB each); the least active
+                                   // are evicted (counted).
+  std::uint32_t warmup_days = 3;   // `warmup_days`: history before a baseline is trusted.
+  std::uint32_t forecast_horizon_days = 180;  // `forecast_horizon_days`
+  std::vector<TrendThresholdConfig> thresholds;  // `thresholds`
+  bool operator==(const TrendConfig&) const = default;
+};
+
 struct DaemonConfig {
   std::vector<ListenerConfig> listeners;  // `listeners`: required, at least one. No implicit
                                           // listeners: the daemon opens only what it is told.
   RulesConfig rules;                      // `rules`
   PipelineConfig pipeline;                // `pipeline`
   DetectConfig detect;                    // `detect`
+  TrendConfig trend;                      // `trend`
   JsonFieldsConfig json;                  // `json`
   ParseConfig parse;                      // `parse`
   EmitConfig emit;                        // `emit`

@@ -87,6 +87,17 @@ detect:
   snapshot_interval: 60s      # state written this often and at shutdown; 0 = shutdown only
   state_dir: ./logsift-data/state
 
+# Predictive monitoring (docs/predictive.md): occurrence rates per signature, host and listener
+# against their hour-of-week baselines (anomaly alerts), and their daily trends (trend.rising,
+# forecast.threshold against thresholds such as
+#   - { series: host, key: "db*", daily_count: 60000 }).
+trend:
+  enabled: false
+  max_series: 4096            # ~4.4 KiB each; the least active are evicted
+  warmup_days: 3              # history before a baseline is trusted
+  forecast_horizon_days: 180
+  thresholds: []
+
 # Where JSON messages keep the standard fields: lists of dotted paths, tried in order.
 # Empty = the built-in mapping (message/msg, @timestamp/timestamp/time, host.name/host, ...).
 json:

@@ -111,6 +111,33 @@ void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {
   r.read_string(n, "detect", "state_dir", d.state_dir);
 }
 
+void read_trend(YamlReader& r, const YAML::Node& n, TrendConfig& t) {
+  if (!r.expect_map(n, "trend", {"enabled", "max_series", "warmup_days", "forecast_horizon_days", "thresholds"})) return;
+  r.read_bool(n, "trend", "enabled", t.enabled);
+  r.read_u64(n, "trend", "max_series", t.max_series);
+  r.read_u32(n, "trend", "warmup_days", t.warmup_days);
+  r.read_u32(n, "trend", "forecast_horizon_days", t.forecast_horizon_days);
+  const YAML::Node list = r.child(n, "trend", "thresholds");
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) {
+    r.error(list, "trend.thresholds: expected a list of {series, key, daily_count}");
+    return;
+  }
+  t.thresholds.clear();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = "trend.thresholds[" + std::to_string(i) + "]";
+    TrendThresholdConfig th;
+    if (!r.expect_map(list[i], path, {"series", "key", "daily_count"})) continue;
+    r.read_string(list[i], path, "series", th.series);
+    r.read_string(list[i], path, "key", th.key);
+    r.read_u64(list[i], path, "daily_count", th.daily_count);
+    if (th.series != "signature" && th.series != "host" && th.series != "listener") {
+      r.error(list[i], path + ".series: expected signature, host or listener, got \"" + th.series + "\"");
+    }
+    t.thresholds.push_back(std::move(th));
+  }
+}
+
 void read_json(YamlReader& r, const YAML::Node& n, JsonFieldsConfig& j) {
   if (!r.expect_map(n, "json", {"message", "timestamp", "host", "app", "procid", "severity"})) {
     return;
@@ -164,6 +191,7 @@ void read_sections(YamlReader& r, const YAML::Node& root, DaemonConfig& c) {
   read_rules(r, r.child(root, "", "rules"), c.rules);
   read_pipeline(r, r.child(root, "", "pipeline"), c.pipeline);
   read_detect(r, r.child(root, "", "detect"), c.detect);
+  read_trend(r, r.child(root, "", "trend"), c.trend);
   read_json(r, r.child(root, "", "json"), c.json);
   const YAML::Node parse = r.child(root, "", "parse");
   if (r.expect_map(parse, "parse", {"default_timezone_offset"})) {
@@ -197,7 +225,7 @@ Expected<DaemonConfig, ConfigErrors> parse_with_lines(std::string_view yaml_text
   YamlReader reader(file_name, errors, lines);
   try {
     if (reader.expect_map(root, "",
-                          {"listeners", "rules", "pipeline", "detect", "json", "parse", "emit",
+                          {"listeners", "rules", "pipeline", "detect", "trend", "json", "parse", "emit",
                            "sinks", "metrics", "log"})) {
       read_sections(reader, root, config);
     }

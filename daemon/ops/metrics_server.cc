@@ -135,6 +135,8 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (target == "/metrics") {
       reply(http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
             server_.registry.scrape());
+    } else if (target == "/api/rates" && server_.options.rates_json) {
+      reply(http::status::ok, "application/json", server_.options.rates_json());
     } else if (target == "/healthz") {
       reply(http::status::ok, kText, "ok\n");
     } else if (target == "/readyz") {

@@ -2,6 +2,8 @@
 //
 //   GET /metrics   200, text/plain; version=0.0.4: MetricsRegistry::scrape()
 //   GET /healthz   200 "ok" while the process serves at all (liveness)
+//   GET /api/rates 200, application/json from MetricsServerOptions::rates_json when set (rate
+//                  series, baselines, anomalies and trends of predictive monitoring), else 404
 //   GET /readyz    200 "ready" once the app called set_ready(true), else 503 (readiness: rules
 //                  loaded, listeners bound; false again while draining at shutdown); 503
 //                  "degraded: <reason>" while the app reports a degradation (set_degraded)
@@ -21,6 +23,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,6 +43,8 @@ struct MetricsServerOptions {
   // request bytes under way); only when none is idle is the new one closed at once. Idle
   // connections therefore never lock scrapers out.
   std::size_t max_connections = 64;
+  // Body of GET /api/rates, called on the server thread per request; empty = 404.
+  std::function<std::string()> rates_json;
 };
 
 // What the server did with its connections (for tests and the app's metrics).

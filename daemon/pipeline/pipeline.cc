@@ -67,10 +67,17 @@ std::vector<std::string> Pipeline::start() {
     signatures_restored_ = restore_report_.signatures;
     errors = restore_report_.problems;
   }
+  if (options_.trend_enabled) {
+    rates_ = std::make_unique<RateTracking>(options_.trend);
+    if (!options_.state_dir.empty()) {
+      if (std::string e = rates_->restore(options_.state_dir); !e.empty()) errors.push_back(std::move(e));
+    }
+  }
   for (std::size_t i = 0; i < options_.workers; ++i) {
     auto worker = std::make_unique<Worker>();
     worker->processor = std::make_unique<RecordProcessor>(rule_set(), options_.parse, detect_);
     worker->processor->set_listener_formats(options_.listener_formats);
+    if (rates_) worker->processor->set_rate_tracking(rates_.get(), options_.listener_names);
     worker->rules_version = rules_version_.load();
     workers_.push_back(std::move(worker));
   }
@@ -202,6 +209,7 @@ void Pipeline::run_emitter() {
     }
     const std::int64_t now_us = options_.clock();
     detect_.advance(now_us, alerts);
+    if (rates_) rates_->advance(now_us, alerts);
     alerts_emitted_.fetch_add(alerts.size(), std::memory_order_relaxed);
     // Store I/O (fsync of batch files) happens here, with no lock held.
     for (auto& sink : sinks_) {
@@ -220,6 +228,9 @@ void Pipeline::run_emitter() {
 
 void Pipeline::snapshot() {
   auto errors = detect_.save(options_.state_dir);  // no lock of ours is held during its I/O
+  if (rates_) {
+    if (std::string e = rates_->save(options_.state_dir); !e.empty()) errors.push_back(std::move(e));
+  }
   std::lock_guard lock(emit_mutex_);
   if (errors.empty()) {
     ++snapshots_written_;

@@ -51,6 +51,8 @@
 #include "daemon/ingest/ingest_counters.h"
 #include "daemon/pipeline/alert_emitter.h"
 #include "daemon/pipeline/detect_shards.h"
+#include "daemon/pipeline/rate_tracking.h"
+#include "daemon/trend/trend_options.h"
 #include "daemon/pipeline/record_processor.h"
 #include "daemon/pipeline/sink_runner.h"
 #include "parsers/line_parser.h"
@@ -83,6 +85,11 @@ struct PipelineOptions {
   std::vector<parsers::ExpectedFormat> listener_formats;
   emit::BatchOptions batch;
   std::uint64_t first_sequence = 1;  // continue after the highest batch already written
+  // Predictive monitoring (daemon/trend): rates per signature, host and listener, their
+  // anomalies, trends and forecasts, saved beside the detection snapshots. Off by default.
+  bool trend_enabled = false;
+  trend::TrendOptions trend;
+  std::vector<std::string> listener_names;  // names of the rate series per listener index
   // Folder for detection snapshots; empty disables them.
   std::string state_dir;
   // Snapshot period; 0 = only at stop.
@@ -157,6 +164,8 @@ class Pipeline {
   std::uint64_t signatures_restored() const { return signatures_restored_; }
   // What start() restored: the generation, or problems and an empty start.
   const DetectShards::RestoreReport& restore_report() const { return restore_report_; }
+  // The rate tracking, when trend_enabled (set by start(), before any thread runs); else null.
+  const RateTracking* rates() const { return rates_.get(); }
 
  private:
   struct Worker;
@@ -168,6 +177,7 @@ class Pipeline {
   ingest::BatchQueue& queue_;
   ingest::BatchPool& pool_;
   DetectShards detect_;
+  std::unique_ptr<RateTracking> rates_;
 
   mutable std::mutex rules_mutex_;
   std::shared_ptr<const rules::RuleSet> rule_set_;

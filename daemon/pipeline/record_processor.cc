@@ -1,5 +1,7 @@
 #include "daemon/pipeline/record_processor.h"
 
+#include "parsers/base/hex.h"
+
 namespace logsift::pipeline {
 
 RecordProcessor::RecordProcessor(std::shared_ptr<const rules::RuleSet> rule_set,
@@ -36,6 +38,7 @@ void RecordProcessor::process_batch(const ingest::RawBatch& batch, std::vector<d
   parse_batch(batch);
   matches_ = matcher_->match_batch(records_);
   detect_batch(alerts);
+  if (rates_ != nullptr) count_rates(batch, alerts);
 }
 
 void RecordProcessor::parse_batch(const ingest::RawBatch& batch) {
@@ -98,6 +101,24 @@ void RecordProcessor::detect_batch(std::vector<detect::Alert>& alerts) {
   }
   detect_.observe_grouped(by_shard_, shard_begin_, alerts);
   detect_.observe_unmatched(trouble_, alerts);
+}
+
+void RecordProcessor::count_rates(const ingest::RawBatch& batch, std::vector<detect::Alert>& alerts) {
+  static constexpr std::string_view kUnnamed = "unnamed";
+  std::int64_t now_us = 0;
+  for (std::size_t r = 0; r < records_.size(); ++r) {
+    now_us = std::max(now_us, times_us_[r]);
+    if (!records_[r].host.empty()) rate_counts_.add(trend::SeriesKind::kHost, records_[r].host);
+    const std::uint16_t l = batch.messages()[r].listener_index;
+    rate_counts_.add(trend::SeriesKind::kListener, l < listener_names_.size() ? std::string_view(listener_names_[l]) : kUnnamed);
+  }
+  char hex[16];
+  for (const detect::Incident& incident : incidents_) {
+    base::encode_hex_u64(incident.signature, hex);
+    rate_counts_.add(trend::SeriesKind::kSignature, std::string_view(hex, sizeof hex), incident.rule->id,
+                     incident.signature);
+  }
+  rates_->observe(rate_counts_, now_us, alerts);
 }
 
 }  // namespace logsift::pipeline

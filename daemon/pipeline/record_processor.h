@@ -30,6 +30,8 @@
 #include "daemon/detect/alert.h"
 #include "daemon/ingest/raw_batch.h"
 #include "daemon/pipeline/detect_shards.h"
+#include "daemon/pipeline/rate_tracking.h"
+#include "daemon/trend/batch_counts.h"
 #include "parsers/line_parser.h"
 #include "parsers/string_arena.h"
 #include "rules/rule_set.h"
@@ -56,6 +58,12 @@ class RecordProcessor {
   // Expected format of each listener, by RawMessage::listener_index; messages of listeners not
   // listed use ParseOptions::expected_format.
   void set_listener_formats(std::vector<parsers::ExpectedFormat> formats) { listener_formats_ = std::move(formats); }
+  // Predictive monitoring: after each batch, its occurrences per signature, host and listener
+  // (named by `listener_names`, by listener index) go to `rates` in one call. Null turns it off.
+  void set_rate_tracking(RateTracking* rates, std::vector<std::string> listener_names) {
+    rates_ = rates;
+    listener_names_ = std::move(listener_names);
+  }
 
   // Reference time for year-less timestamps; set once per batch.
   void set_reference_time_us(std::int64_t reference_time_us);
@@ -78,6 +86,7 @@ class RecordProcessor {
   void build_parsers();
   void parse_batch(const ingest::RawBatch& batch);
   void detect_batch(std::vector<detect::Alert>& alerts);
+  void count_rates(const ingest::RawBatch& batch, std::vector<detect::Alert>& alerts);
 
   parsers::ParseOptions options_;
   std::array<std::unique_ptr<parsers::LineParser>, 4> parsers_;  // by ExpectedFormat
@@ -97,6 +106,9 @@ class RecordProcessor {
   std::vector<std::size_t> shard_begin_;       // shard s: by_shard_[shard_begin_[s], shard_begin_[s + 1])
   std::vector<std::size_t> shard_fill_;        // next free slot per shard while grouping
   std::vector<DetectShards::Unmatched> trouble_;
+  RateTracking* rates_ = nullptr;
+  std::vector<std::string> listener_names_;
+  trend::BatchCounts rate_counts_;
 };
 
 }  // namespace logsift::pipeline

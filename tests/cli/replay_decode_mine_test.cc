@@ -147,3 +147,27 @@ rules:
   CHECK(run_logsift(replay + (dir / "bad").string() + " --config " + (dir / "missing.yaml").string() + " " +
                         (dir / "kern.log").string(), dir).status == 1);
 }
+
+TEST_CASE("replay --trends finds a new signature at a high rate and writes the anomaly to the batches",
+          "[cli][replay][trend]") {
+  auto dir = scratch_dir("replay-trends");
+  write_file(dir / "rules.yaml", kRules);
+  // 600 failures from one address within ten minutes: a new signature (and host) at 60 a minute.
+  std::string log;
+  for (int i = 0; i < 600; ++i) log += syslog_line(180 + i / 60, "edge1", "203.0.113.7") + "\n";
+  log += syslog_line(300, "edge1", "198.51.100.9") + "\n";  // moves event time on two hours
+  write_file(dir / "auth.log", log);
+  auto r = run_logsift("replay --trends --rules " + (dir / "rules.yaml").string() + " --out " +
+                           (dir / "out").string() + " " + (dir / "auth.log").string(),
+                       dir);
+  INFO(r.err << r.out);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("trends: ") != std::string::npos);
+  CHECK(r.out.find("anomaly new_series  signature ssh.fail: new") != std::string::npos);
+  CHECK(r.out.find("anomaly new_series  host edge1: new") != std::string::npos);
+  CHECK(r.out.find("anomaly.resolved new_series  signature ssh.fail") != std::string::npos);
+  auto decoded = run_logsift("decode " + (dir / "out").string(), dir);
+  REQUIRE(decoded.status == 0);
+  CHECK(decoded.out.find("\"action\":\"anomaly\"") != std::string::npos);
+  CHECK(decoded.out.find("\"prediction\":{\"kind\":\"new_series\"") != std::string::npos);
+}

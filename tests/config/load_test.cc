@@ -343,3 +343,26 @@ TEST_CASE("the production config shipped for systemd loads", "[config]") {
   CHECK(r->detect.state_dir.starts_with("/var/lib/logsift/"));
   CHECK(r->metrics.address == "127.0.0.1");
 }
+
+TEST_CASE("the trend section reads thresholds and names a bad series kind", "[config]") {
+  auto r = load_config(std::string(kMinimal) + R"(trend:
+  enabled: true
+  max_series: 100
+  thresholds:
+    - { series: host, key: "db*", daily_count: 60000 }
+    - { series: signature, daily_count: 500 }
+)", "trend.yaml");
+  REQUIRE(r.has_value());
+  CHECK(r.value().trend.enabled);
+  CHECK(r.value().trend.max_series == 100);
+  REQUIRE(r.value().trend.thresholds.size() == 2);
+  CHECK(r.value().trend.thresholds[0].key == "db*");
+  CHECK(r.value().trend.thresholds[1].key == "*");
+  CHECK(r.value().trend.thresholds[1].daily_count == 500);
+  const std::string e = only_error(std::string(kMinimal) + R"(trend:
+  thresholds:
+    - { series: service, daily_count: 5 }
+)");
+  CHECK(contains(e, "trend.thresholds[0].series"));
+}
+

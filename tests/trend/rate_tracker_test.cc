@@ -105,11 +105,11 @@ TEST_CASE("a five-minute spike of twenty times the rate is an anomaly within 10 
   const auto opened = of(sim.alerts(), AlertAction::kAnomaly);
   REQUIRE(opened.size() == 1);
   CHECK(alert_minute(*opened[0]) - spike <= 10);
-  // The window holds the whole spike by then: excess within 25 % of 5 minutes of 19x.
+  // The window holds the whole spike by then: excess within 30 % of 5 minutes of 19x.
   double excess = 0;
   for (std::int64_t m = spike; m < spike + 5; ++m) excess += 19 * base(m);
   const auto& p = *opened[0]->prediction;
-  CHECK(p.observed - p.expected == Approx(excess).epsilon(0.25));
+  CHECK(p.observed - p.expected == Approx(excess).epsilon(0.3));
   CHECK(of(sim.alerts(), AlertAction::kAnomalyResolved).size() == 1);
 }
 
