@@ -3,6 +3,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "rules/database_cache.h"
 #include "rules/rule_set_internal.h"
@@ -50,6 +51,45 @@ std::vector<std::pair<std::uint32_t, std::string>> capture_names(const pcre2_cod
     names.emplace_back(group, reinterpret_cast<const char*>(entry + 2));
   }
   return names;
+}
+
+// Hyperscan refuses two groups with one name, which PCRE2 allows (PCRE2_DUPNAMES) and importers
+// produce (fail2ban's <ADDR> captures an IPv4 or an IPv6 address under one name). Hyperscan needs
+// no names, so it gets plain groups when a name repeats.
+std::string hyperscan_expression(const std::string& expression, const pcre2_code* code) {
+  std::uint32_t count = 0, entry_size = 0;
+  PCRE2_SPTR table = nullptr;
+  pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info(code, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
+  pcre2_pattern_info(code, PCRE2_INFO_NAMETABLE, &table);
+  bool repeated = false;
+  for (std::uint32_t i = 1; i < count && !repeated; ++i) {
+    repeated = std::strcmp(reinterpret_cast<const char*>(table + (i - 1) * entry_size + 2),
+                           reinterpret_cast<const char*>(table + i * entry_size + 2)) == 0;
+  }
+  if (!repeated) return expression;
+  std::string out;
+  for (std::size_t i = 0; i < expression.size(); ++i) {
+    const char c = expression[i];
+    if (c == '\\' && i + 1 < expression.size()) {
+      out += expression.substr(i, 2);
+      ++i;
+      continue;
+    }
+    std::size_t name_at = std::string::npos;
+    char close = '>';
+    if (expression.compare(i, 4, "(?P<") == 0) name_at = i + 4;
+    else if (expression.compare(i, 3, "(?<") == 0 && i + 3 < expression.size() && expression[i + 3] != '=' && expression[i + 3] != '!') name_at = i + 3;
+    else if (expression.compare(i, 3, "(?'") == 0) name_at = i + 3, close = '\'';
+    const auto end = name_at == std::string::npos ? std::string::npos : expression.find(close, name_at);
+    if (end == std::string::npos) {
+      out += c;
+      continue;
+    }
+    out += '(';
+    i = end;
+  }
+  return out;
 }
 
 std::string literal_to_regex(std::string_view literal) {
@@ -130,7 +170,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
       int error_code = 0;
       PCRE2_SIZE error_offset = 0;
       pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expression.data()), expression.size(),
-                                       p.case_insensitive ? PCRE2_CASELESS : 0u, &error_code,
+                                       PCRE2_DUPNAMES | (p.case_insensitive ? PCRE2_CASELESS : 0u), &error_code,
                                        &error_offset, nullptr);
       if (code == nullptr) {
         errors.push_back({rule.file, rule.line, rule.id,
@@ -148,6 +188,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
       std::uint32_t groups = 0;
       pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups);
       set->max_capture_groups_ = std::max(set->max_capture_groups_, groups);
+      expression = hyperscan_expression(expression, code);
       cp.engine = choose_engine(expression, hyperscan_flags(p));
       set->patterns_.push_back(std::move(cp));
       expressions.push_back(std::move(expression));

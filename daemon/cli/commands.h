@@ -10,5 +10,6 @@ int run_test(int argc, char** argv, int first);
 int run_replay(int argc, char** argv, int first);
 int run_mine(int argc, char** argv, int first);
 int run_decode(int argc, char** argv, int first);
+int run_import(int argc, char** argv, int first);
 
 }  // namespace logsift::cli

@@ -16,7 +16,10 @@ constexpr const char* kUsage =
     "                                     run parse, match, detect and emit over log files on event time\n"
     "                                     with the daemon's settings (its config file, or the default)\n"
     "  decode FILE|DIR...                 alert batches back to NDJSON; verifies checksums and sequences\n"
-    "  mine [--format auto|raw] [FILE|-]  the message template of every line, one JSON object a line\n";
+    "  mine [--format auto|raw] [FILE|-]  the message template of every line, one JSON object a line\n"
+    "  import fail2ban [--mode MODE] [--option NAME=VALUE] [--jail JAIL.conf] FILTER.conf|filter.d/ --out DIR\n"
+    "  import sigma [--mapping FILE] RULE.yml|DIR --out DIR\n"
+    "                                     fail2ban filters or Sigma rules into logsift rule files\n";
 
 }  // namespace
 
@@ -31,6 +34,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return logsift::cli::run_replay(argc, argv, 2);
   if (command == "decode") return logsift::cli::run_decode(argc, argv, 2);
   if (command == "mine") return logsift::cli::run_mine(argc, argv, 2);
+  if (command == "import") return logsift::cli::run_import(argc, argv, 2);
   std::cerr << "logsift: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -1,0 +1,166 @@
+#include "rules/import/fail2ban_import.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "rules/import/fail2ban_config.h"
+#include "rules/import/fail2ban_regex.h"
+#include "rules/import/rule_text.h"
+
+namespace logsift::rules_import {
+
+namespace {
+
+std::string options_text(const std::vector<std::pair<std::string, std::string>>& options) {
+  std::string out;
+  for (const auto& [k, v] : options) out += (out.empty() ? "" : ", ") + k + "=" + v;
+  return out;
+}
+
+// The problem: block from a jail's thresholds; notes what it cannot express.
+std::string problem_from_jail(const JailSettings& jail, std::vector<std::string>& notes) {
+  std::string out;
+  const std::string where = jail.at.to_string() + ": jail [" + jail.jail + "]: ";
+  if (!jail.maxretry.empty()) {
+    auto n = fail2ban_seconds(jail.maxretry);  // a plain number
+    if (n && *n > 0 && jail.maxretry.find_first_not_of("0123456789 ") == std::string::npos) out += "count: " + std::to_string(*n);
+    else notes.push_back(where + "maxretry '" + jail.maxretry + "' is not a positive number; left to the daemon's default");
+  }
+  auto add = [&](const std::string& value, const char* fail2ban_name, const char* key) {
+    if (value.empty()) return;
+    auto s = fail2ban_seconds(value);
+    if (!s || *s <= 0) {
+      notes.push_back(where + fail2ban_name + " '" + value + "' has no logsift equivalent (negative or unreadable); left to the daemon's default");
+      return;
+    }
+    out += (out.empty() ? "" : ", ") + std::string(key) + ": " + duration_text(*s);
+  };
+  add(jail.findtime, "findtime", "within");
+  add(jail.bantime, "bantime", "resolve_after");
+  return out;
+}
+
+}  // namespace
+
+Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& conf_path,
+                                                            const Fail2banImportOptions& options) {
+  namespace fs = std::filesystem;
+  Fail2banImport result;
+  result.source = conf_path;
+  result.filter = fs::path(conf_path).stem().string();
+  auto config = read_fail2ban_ini(conf_path);
+  if (!config) return Unexpected{config.error()};
+
+  std::vector<std::pair<std::string, std::string>> filter_options;
+  std::string problem;
+  if (!options.jail_file.empty()) {
+    auto jails = read_fail2ban_ini(options.jail_file);
+    if (!jails) return Unexpected{jails.error()};
+    auto jail = resolve_fail2ban_jail(*jails, result.filter);
+    if (jail) {
+      filter_options = jail->filter_options;
+      problem = problem_from_jail(*jail, result.notes);
+    } else {
+      result.notes.push_back(conf_path + ": " + jail.error() + "; imported with the filter's own options and no problem: thresholds");
+    }
+  }
+  for (const auto& [k, v] : options.filter_options) {  // the command line wins over the jail
+    auto it = std::find_if(filter_options.begin(), filter_options.end(), [&](auto& p) { return p.first == k; });
+    if (it != filter_options.end()) it->second = v;
+    else filter_options.emplace_back(k, v);
+  }
+  // Files named *-common (and common.conf) only provide definitions for the filters that include them.
+  if (result.filter == "common" || result.filter.ends_with("-common")) {
+    result.include_only = true;
+    return result;
+  }
+  auto filter = resolve_fail2ban_filter(*config, result.filter, filter_options);
+  if (!filter) return Unexpected{filter.error()};
+  if (filter->failregex.empty()) {
+    result.include_only = true;
+    return result;
+  }
+
+  RegexContext context;
+  context.usedns = filter->usedns;
+  auto date = date_regex_for(filter->datepattern);
+  if (!date) {
+    result.notes.push_back(filter->datepattern_at.to_string() + ": datepattern '" + filter->datepattern + "': " + date.error() +
+                           "; lines are matched with fail2ban's default date forms instead");
+    date = date_regex_for("");
+  }
+  context.date_regex = *date;
+  if (filter->maxlines > 1) {
+    result.notes.push_back(conf_path + ": maxlines = " + std::to_string(filter->maxlines) +
+                           ": logsift matches one line at a time; regexes spanning lines are left out");
+  }
+  if (!filter->journalmatch.empty()) {
+    result.notes.push_back(conf_path + ": journalmatch '" + filter->journalmatch +
+                           "' not used: the patterns check the program name in the line themselves");
+  }
+
+  std::vector<std::string> patterns, ignores;
+  bool has_ip = false, has_domain = false, has_id = false;
+  for (std::size_t i = 0; i < filter->failregex.size(); ++i) {
+    const auto& [regex, at] = filter->failregex[i];
+    const std::string where = at.to_string() + ": failregex " + std::to_string(i + 1) + ": ";
+    auto converted = convert_failregex(filter->prefregex, regex, context);
+    if (!converted) {
+      result.notes.push_back(where + converted.error() + "; left out: " + regex);
+      continue;
+    }
+    if (!converted->has_failure_id) {
+      result.notes.push_back(where + "yields no address, host name or <F-ID> on its own (fail2ban completes such a "
+                                     "match from other lines of the same session); left out: " + regex);
+      continue;
+    }
+    has_ip |= converted->pcre.find("(?P<source_ip>") != std::string::npos;
+    has_domain |= converted->pcre.find("(?P<source_domain>") != std::string::npos;
+    has_id |= converted->pcre.find("(?P<failure_id>") != std::string::npos;
+    patterns.push_back(std::move(converted->pcre));
+  }
+  for (std::size_t i = 0; i < filter->ignoreregex.size(); ++i) {
+    const auto& [regex, at] = filter->ignoreregex[i];
+    auto converted = convert_ignoreregex(regex, context);
+    if (!converted) {
+      result.notes.push_back(at.to_string() + ": ignoreregex " + std::to_string(i + 1) + ": " + converted.error() +
+                             "; left out: " + regex);
+      continue;
+    }
+    ignores.push_back(std::move(converted->pcre));
+  }
+  result.patterns = patterns.size();
+  result.ignores = ignores.size();
+  if (patterns.empty()) return result;
+
+  const std::string id = "fail2ban." + rule_id_from(result.filter);
+  std::string& y = result.rule_text;
+  y += "# Imported by `logsift import fail2ban` from " + conf_path;
+  if (!filter_options.empty()) y += " (" + options_text(filter_options) + ")";
+  y += ".\n# Patterns match the whole line (field: original); the date form fail2ban cuts out is part of them.\n";
+  for (const auto& note : result.notes) y += "# Not imported or changed: " + note + "\n";
+  y += "ruleset: " + yaml_quote("fail2ban." + result.filter) + "\n";
+  y += "description: " + yaml_quote("fail2ban filter " + result.filter) + "\n";
+  y += "rules:\n";
+  y += "  - id: " + yaml_quote(id) + "\n";
+  y += "    name: " + yaml_quote("fail2ban " + result.filter + ": authentication or abuse failure") + "\n";
+  y += "    field: original\n";
+  y += "    tags: " + yaml_list({"fail2ban", result.filter}) + "\n";
+  std::vector<std::string> group_by;
+  if (has_id) group_by.emplace_back("failure_id");
+  if (has_ip) group_by.emplace_back("source_ip");
+  if (has_domain) group_by.emplace_back("source_domain");
+  y += "    group_by: [" ;
+  for (std::size_t i = 0; i < group_by.size(); ++i) y += (i ? ", " : "") + group_by[i];
+  y += "]\n";
+  if (!problem.empty()) y += "    problem: { " + problem + " }\n";
+  y += "    match:\n";
+  for (const auto& p : patterns) y += "      - " + yaml_quote(p) + "\n";
+  if (!ignores.empty()) {
+    y += "    ignore:\n";
+    for (const auto& p : ignores) y += "      - " + yaml_quote(p) + "\n";
+  }
+  return result;
+}
+
+}  // namespace logsift::rules_import
