@@ -174,3 +174,44 @@ TEST_CASE("rules delivered like a Kubernetes ConfigMap reload when the mount is 
   CHECK(eventually([&] { return d.log().find("msg=\"rule files changed\"") != std::string::npos; }));
   REQUIRE(d.stop() == 0);
 }
+
+TEST_CASE("with trend enabled the daemon serves its rate series, exports them and keeps them across a restart",
+          "[integration][trend]") {
+  auto dir = scratch("trend");
+  write_text(dir / "rules.yaml", kOneRule);
+  const std::string config = config_with(listener("tcp", "tcp"), "trend:\n  enabled: true\n");
+  {
+    Daemon d(dir, config);
+    REQUIRE(d.ready());
+    std::string lines;
+    for (int i = 0; i < 50; ++i) lines += "<13>Mar  9 07:12:44 edge3 app: first-kind " + std::to_string(i) + "\n";
+    REQUIRE(tcp_send(d.port("tcp"), lines));
+    int status = 0;
+    std::string rates;
+    REQUIRE(eventually([&] {
+      rates = http_get(d.metrics_port(), "/api/rates", &status);
+      return rates.find("\"key\":\"edge3\"") != std::string::npos;
+    }));
+    CHECK(status == 200);
+    CHECK(rates.find("\"kind\":\"listener\",\"key\":\"tcp\"") != std::string::npos);
+    CHECK(rates.find("\"label\":\"it.first\"") != std::string::npos);  // the rule's signature series
+    CHECK(rates.find("\"baseline\":\"warm-up\"") != std::string::npos);
+    CHECK(d.metric("logsift_trend_series") == 3);
+    CHECK(d.metric("logsift_rate_last_hour{series=\"host\",key=\"edge3\"}") >= 0);
+    REQUIRE(d.stop() == 0);
+  }
+  CHECK(fs::exists(dir / "state" / "trend.snapshot"));
+  Daemon again(dir, config);
+  REQUIRE(again.ready());
+  CHECK(http_get(again.metrics_port(), "/api/rates").find("\"key\":\"edge3\"") != std::string::npos);
+}
+
+TEST_CASE("without trend the daemon has no rates endpoint", "[integration][trend]") {
+  auto dir = scratch("no-trend");
+  write_text(dir / "rules.yaml", kOneRule);
+  Daemon d(dir, config_with(listener("tcp", "tcp")));
+  REQUIRE(d.ready());
+  int status = 0;
+  http_get(d.metrics_port(), "/api/rates", &status);
+  CHECK(status == 404);
+}
