@@ -3,6 +3,13 @@
 
 #include <filesystem>
 
+#include "daemon/sinks/elasticsearch_target.h"
+#include "daemon/sinks/http_target.h"
+#include "daemon/sinks/jira_target.h"
+#include "daemon/sinks/splunk_hec_target.h"
+#include "daemon/sinks/syslog_target.h"
+#include "daemon/sinks/webhook_target.h"
+
 namespace logsift::app {
 namespace {
 
@@ -35,7 +42,18 @@ emit::AlertRoute route_of(const config::SinkRoute& route) {
   return r;
 }
 
-std::unique_ptr<emit::DeliveryTarget> make_delivery_target(const config::SinkConfig& sink, std::string& error) {
+std::unique_ptr<emit::DeliveryTarget> make_delivery_target(const config::SinkConfig& sink,
+                                                           const std::string& spool_dir, std::string& error) {
+  switch (sink.type) {
+    case config::SinkType::kSplunkHec: return sinks::make_splunk_hec_target(sink, error);
+    case config::SinkType::kElasticsearch: return sinks::make_elasticsearch_target(sink, error);
+    case config::SinkType::kHttp: return sinks::make_http_target(sink, error);
+    case config::SinkType::kSyslog: return sinks::make_syslog_target(sink, error);
+    case config::SinkType::kWebhook: return sinks::make_webhook_target(sink, error);
+    case config::SinkType::kJira: return sinks::make_jira_target(sink, spool_dir, error);
+    case config::SinkType::kFile:
+    case config::SinkType::kKafka: break;
+  }
   error = "sink type \"" + std::string(config::to_string(sink.type)) + "\" is not available in this build";
   return nullptr;
 }
@@ -63,7 +81,7 @@ Expected<std::unique_ptr<SinkSet>, std::string> SinkSet::build(const config::Dae
       entry->spool = std::move(spool).value();
       entry->first_sequence = entry->spool->next_sequence();
       std::string error;
-      entry->target = make_delivery_target(c, error);
+      entry->target = make_delivery_target(c, dir, error);
       if (!entry->target) return Unexpected{where + error};
     }
     set->entries_.push_back(std::move(entry));

@@ -61,7 +61,9 @@ std::vector<config::SinkConfig> effective_sinks(const config::DaemonConfig& conf
 emit::AlertRoute route_of(const config::SinkRoute& route);
 
 // The delivery target for a network sink type; null with `error` set when it cannot be made
-// (an unreadable token file, an unknown type in this build).
-std::unique_ptr<emit::DeliveryTarget> make_delivery_target(const config::SinkConfig& sink, std::string& error);
+// (an unreadable token file, an unknown type in this build). `spool_dir` is the sink's spool
+// folder, where targets that keep state (jira) keep it.
+std::unique_ptr<emit::DeliveryTarget> make_delivery_target(const config::SinkConfig& sink,
+                                                           const std::string& spool_dir, std::string& error);
 
 }  // namespace logsift::app

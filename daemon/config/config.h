@@ -188,6 +188,8 @@ enum class SinkType {
   kElasticsearch,  // Elasticsearch/OpenSearch _bulk, `create` with _id = event.id
   kHttp,           // POST of the whole batch file (zstd NDJSON) to a URL
   kSyslog,         // RFC 5424 over TCP or TLS, octet counted, the alert JSON as MSG
+  kWebhook,        // one POST per alert, body from a template (Slack, PagerDuty, ServiceNow...)
+  kJira,           // one Jira issue per problem: created, commented, resolved, reopened
 };
 std::string_view to_string(SinkType t);
 
@@ -253,6 +255,27 @@ struct SinkConfig {
   bool indexer_ack = false;    // `indexer_ack`: HEC indexer acknowledgement on a channel
   std::int64_t ack_timeout_ms = 300 * 1000;  // `ack_timeout`: resend unacknowledged HEC events
   bool gzip = true;            // `gzip`: gzip request bodies (elasticsearch)
+  // webhook
+  std::string body_template;   // `template`: the request body with {{ field | filter }}
+                               // expressions (docs/webhooks.md); or
+  std::string template_file;   // `template_file`: the same, read from a file at start
+  std::string content_type = "application/json";  // `content_type`: of the webhook body
+  // jira
+  std::string project;         // `project`: Jira project key (e.g. OPS)
+  std::string issue_type = "Bug";  // `issue_type`: issue type name for new issues
+  std::uint32_t api_version = 2;   // `api_version`: 2 (Server/Data Center) or 3 (Cloud, ADF text)
+  std::string resolve_transition = "Done";   // `resolve_transition`: transition name on
+                               // problem.resolved
+  std::string reopen_transition = "Reopen";  // `reopen_transition`: transition name when a
+                               // resolved problem comes back, or its issue was closed by hand
+  bool new_issue_when_closed = false;  // `new_issue_when_closed`: when a problem recurs on an
+                               // issue that is done, open a new issue linked to it instead of
+                               // reopening the old one
+  std::int64_t comment_interval_ms = 60 * 60 * 1000;  // `comment_interval`: at most one
+                               // problem.updated comment per issue per this interval
+  std::vector<std::pair<std::string, std::string>> priorities;  // `priorities`: severity ->
+                               // Jira priority name; default critical: Highest, high: High,
+                               // medium: Medium, low: Low, informational: Lowest
   // syslog
   std::string address;         // `address`: syslog receiver host or IP
   std::uint16_t port = 0;      // `port`: syslog receiver port

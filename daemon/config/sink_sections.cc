@@ -13,6 +13,8 @@ std::string_view to_string(SinkType t) {
     case SinkType::kElasticsearch: return "elasticsearch";
     case SinkType::kHttp: return "http";
     case SinkType::kSyslog: return "syslog";
+    case SinkType::kWebhook: return "webhook";
+    case SinkType::kJira: return "jira";
   }
   return "unknown";
 }
@@ -92,7 +94,10 @@ void read_sink(YamlReader& r, const YAML::Node& n, const std::string& path, Sink
                     {"name", "type", "route", "spool", "dir", "retention_bytes", "brokers",
                      "topic", "properties", "url", "token_file", "username", "password_file",
                      "index", "sourcetype", "indexer_ack", "ack_timeout", "gzip", "address",
-                     "port", "tls", "timeout", "retry_initial", "retry_max", "unhealthy_after"})) {
+                     "port", "tls", "timeout", "retry_initial", "retry_max", "unhealthy_after", "template",
+                     "template_file", "content_type", "project", "issue_type", "api_version",
+                     "resolve_transition", "reopen_transition", "new_issue_when_closed",
+                     "comment_interval", "priorities"})) {
     return;
   }
   if (!n["name"]) r.error(n, path + ": \"name\" is required");
@@ -104,7 +109,9 @@ void read_sink(YamlReader& r, const YAML::Node& n, const std::string& path, Sink
                {"splunk_hec", SinkType::kSplunkHec},
                {"elasticsearch", SinkType::kElasticsearch},
                {"http", SinkType::kHttp},
-               {"syslog", SinkType::kSyslog}});
+               {"syslog", SinkType::kSyslog},
+               {"webhook", SinkType::kWebhook},
+               {"jira", SinkType::kJira}});
   if (const YAML::Node route = r.child(n, path, "route"); route.IsDefined()) {
     read_route(r, route, path + ".route", s.route);
   }
@@ -127,6 +134,19 @@ void read_sink(YamlReader& r, const YAML::Node& n, const std::string& path, Sink
   r.read_bool(n, path, "indexer_ack", s.indexer_ack);
   r.read_duration_ms(n, path, "ack_timeout", s.ack_timeout_ms);
   r.read_bool(n, path, "gzip", s.gzip);
+  r.read_string(n, path, "template", s.body_template);
+  r.read_string(n, path, "template_file", s.template_file);
+  r.read_string(n, path, "content_type", s.content_type);
+  r.read_string(n, path, "project", s.project);
+  r.read_string(n, path, "issue_type", s.issue_type);
+  r.read_u32(n, path, "api_version", s.api_version);
+  r.read_string(n, path, "resolve_transition", s.resolve_transition);
+  r.read_string(n, path, "reopen_transition", s.reopen_transition);
+  r.read_bool(n, path, "new_issue_when_closed", s.new_issue_when_closed);
+  r.read_duration_ms(n, path, "comment_interval", s.comment_interval_ms);
+  if (const YAML::Node prio = r.child(n, path, "priorities"); prio.IsDefined()) {
+    read_properties(r, prio, path + ".priorities", s.priorities);
+  }
   r.read_string(n, path, "address", s.address);
   r.read_u16(n, path, "port", s.port);
   if (const YAML::Node tls = r.child(n, path, "tls"); tls.IsDefined()) {
@@ -175,8 +195,8 @@ void validate_sinks(const std::vector<SinkConfig>& sinks, std::vector<std::strin
     }
     if (!names.insert(s.name).second) add(path + ".name", "\"" + s.name + "\" is used by two sinks");
     const auto& sev = s.route.min_severity;
-    if (!sev.empty() && sev != "low" && sev != "medium" && sev != "high" && sev != "critical") {
-      add(path + ".route.min_severity", "expected one of: low, medium, high, critical");
+    if (!sev.empty() && sev != "informational" && sev != "low" && sev != "medium" && sev != "high" && sev != "critical") {
+      add(path + ".route.min_severity", "expected one of: informational, low, medium, high, critical");
     }
     if (s.retry_initial_ms <= 0) add(path + ".retry_initial", "must be positive");
     if (s.retry_max_ms < s.retry_initial_ms) add(path + ".retry_max", "must be at least retry_initial");
@@ -197,10 +217,31 @@ void validate_sinks(const std::vector<SinkConfig>& sinks, std::vector<std::strin
       case SinkType::kHttp:
         if (!is_http_url(s.url)) add(path + ".url", "must be an http:// or https:// URL");
         break;
+      case SinkType::kWebhook:
+        if (!is_http_url(s.url)) add(path + ".url", "must be an http:// or https:// URL");
+        if (s.body_template.empty() == s.template_file.empty()) {
+          add(path + ".template", "a webhook sink needs exactly one of template and template_file");
+        }
+        break;
+      case SinkType::kJira:
+        if (!is_http_url(s.url)) add(path + ".url", "must be the Jira base URL (http:// or https://)");
+        if (s.project.empty()) add(path + ".project", "is required for a jira sink");
+        if (s.api_version != 2 && s.api_version != 3) add(path + ".api_version", "must be 2 or 3");
+        if (s.token_file.empty() && s.password_file.empty()) {
+          add(path + ".token_file", "a jira sink needs token_file (a personal access token) or username and "
+                                    "password_file (an API token)");
+        }
+        break;
       case SinkType::kSyslog:
         if (s.address.empty()) add(path + ".address", "is required for a syslog sink");
         if (s.port == 0) add(path + ".port", "is required for a syslog sink");
         break;
+    }
+    for (const auto& [severity, priority] : s.priorities) {
+      if (severity != "informational" && severity != "low" && severity != "medium" && severity != "high" &&
+          severity != "critical") {
+        add(path + ".priorities." + severity, "not a severity (informational, low, medium, high, critical)");
+      }
     }
     if (s.type != SinkType::kKafka && !s.properties.empty()) {
       add(path + ".properties", "only kafka sinks take librdkafka properties");

@@ -19,7 +19,7 @@
 #include "daemon/config/config.h"
 #include "daemon/emit/sink.h"
 #include "daemon/sinks/stream_client.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::sinks {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "daemon/config/config.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::sinks {
 

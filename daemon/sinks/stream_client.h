@@ -21,7 +21,7 @@
 #include <string_view>
 
 #include "daemon/config/config.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::sinks {
 

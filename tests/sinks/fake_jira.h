@@ -1,0 +1,46 @@
+// FakeJira: a Jira REST API (v2 and v3) on loopback that keeps issues, comments and transitions,
+// records every call, and fails on demand (FakeHttpServer's down, slow and fail_next).
+//
+// Issues start in "To Do"; the transitions offered are "Done" (to a done status) and "Reopen"
+// (from done back to "To Do"). close_by_hand() moves an issue to done as a person would.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "tests/sinks/fake_server.h"
+
+namespace logsift::sinks::testing {
+
+class FakeJira final : public FakeHttpServer {
+ public:
+  struct Issue {
+    std::string key;
+    std::string summary;
+    std::string priority;
+    std::vector<std::string> labels;
+    std::string body;  // the create request, for checks on fields
+    bool done = false;
+    std::vector<std::string> comments;  // request bodies
+    std::vector<std::string> transitions;  // names applied
+  };
+
+  FakeJira() = default;
+  ~FakeJira() override { stop(); }
+
+  std::vector<Issue> issues() const;
+  std::vector<std::string> calls() const;  // "METHOD target", in order
+  void close_by_hand(const std::string& key);
+
+ protected:
+  FakeResponse handle(const FakeRequest& request) override;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Issue> issues_;
+  std::vector<std::string> calls_;
+};
+
+}  // namespace logsift::sinks::testing
