@@ -72,59 +72,48 @@ std::string rewrite_scoped_flags(std::string s) {
   return s;
 }
 
-// Index just past the group that opens at `open` (s[open] == '('), or npos.
-std::size_t group_end(std::string_view s, std::size_t open) {
+// Walks `s` from `from` and calls on_syntax(i, depth) for each '(', ')' and '|' outside escapes
+// and character classes (depth counts the groups open before s[i]); stops when it returns true.
+// Returns the index it stopped at, or npos.
+template <typename OnSyntax>
+std::size_t walk_regex(std::string_view s, std::size_t from, OnSyntax on_syntax) {
   int depth = 0;
   bool in_class = false;
-  for (std::size_t i = open; i < s.size(); ++i) {
+  for (std::size_t i = from; i < s.size(); ++i) {
     const char c = s[i];
     if (c == '\\') {
       ++i;
-      continue;
-    }
-    if (in_class) {
+    } else if (in_class) {
       if (c == ']') in_class = false;
-      continue;
-    }
-    if (c == '[') {
+    } else if (c == '[') {
       in_class = true;
       if (i + 1 < s.size() && s[i + 1] == ']') ++i;
-      continue;
+    } else if (c == '(' || c == ')' || c == '|') {
+      if (c == ')') --depth;
+      if (on_syntax(i, depth)) return i;
+      if (c == '(') ++depth;
     }
-    if (c == '(') ++depth;
-    if (c == ')' && --depth == 0) return i + 1;
   }
   return std::string_view::npos;
+}
+
+// Index just past the group that opens at `open` (s[open] == '('), or npos.
+std::size_t group_end(std::string_view s, std::size_t open) {
+  const auto close = walk_regex(s, open, [&](std::size_t i, int depth) { return s[i] == ')' && depth == 0; });
+  return close == std::string_view::npos ? close : close + 1;
 }
 
 // Splits at top-level '|'.
 std::vector<std::string> top_level_branches(std::string_view s) {
   std::vector<std::string> out;
-  int depth = 0;
-  bool in_class = false;
   std::size_t start = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '\\') {
-      ++i;
-      continue;
-    }
-    if (in_class) {
-      if (c == ']') in_class = false;
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      if (i + 1 < s.size() && s[i + 1] == ']') ++i;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    } else if (c == '|' && depth == 0) {
+  walk_regex(s, 0, [&](std::size_t i, int depth) {
+    if (s[i] == '|' && depth == 0) {
       out.emplace_back(s.substr(start, i - start));
       start = i + 1;
     }
-  }
+    return false;
+  });
   out.emplace_back(s.substr(start));
   return out;
 }
