@@ -82,6 +82,45 @@ TEST_CASE("parse, match and detect allocate nothing per message once warmed up",
   CHECK(processor.counters().incidents == 205 * 4);
 }
 
+TEST_CASE("rate tracking adds no allocation per message once its series exist", "[pipeline][alloc][trend]") {
+  // The same 205 batches, one a minute, with and without rate tracking: minutes close, detection
+  // emits (and allocates) the same alerts in both; tracking must add nothing after warm-up.
+  auto steady_allocations = [](bool track, trend::TrendCounters& counters) {
+    pipeline::DetectShards detect(2, detect::DetectOptions{});
+    parsers::ParseOptions options;
+    options.reference_time_us = 1'773'000'000LL * 1'000'000;
+    pipeline::RecordProcessor processor(compile(kRules), options, detect);
+    pipeline::RateTracking rates(trend::TrendOptions{});
+    if (track) processor.set_rate_tracking(&rates, {"tcp"});
+    ingest::RawBatch batch(ingest::BatchLimits{});
+    std::vector<detect::Alert> alerts;
+    alerts.reserve(1024);
+    constexpr std::int64_t kMinuteUs = 60'000'000;
+    for (int round = 0; round < 5; ++round) {
+      fill(batch, kLines, options.reference_time_us + round * kMinuteUs);
+      processor.process_batch(batch, alerts);
+    }
+    alerts.clear();
+    const std::size_t before = logsift::testing::allocation_count();
+    for (int round = 5; round < 205; ++round) {
+      fill(batch, kLines, options.reference_time_us + round * kMinuteUs);
+      processor.process_batch(batch, alerts);
+    }
+    const std::size_t allocations = logsift::testing::allocation_count() - before;
+    counters = rates.counters();
+    return allocations;
+  };
+  trend::TrendCounters with{};
+  trend::TrendCounters without{};
+  const std::size_t tracked = steady_allocations(true, with);
+  const std::size_t untracked = steady_allocations(false, without);
+  CHECK(with.series_live >= 5);  // hosts, the listener, the signatures
+  CHECK(with.minutes_closed >= 199);
+  CHECK(with.anomalies_opened == 0);
+  CHECK(without.series_live == 0);
+  CHECK(tracked == untracked);
+}
+
 TEST_CASE("record processor counts parse issues and matches per rule", "[pipeline]") {
   pipeline::DetectShards detect(1, detect::DetectOptions{});
   pipeline::RecordProcessor processor(compile(kRules), parsers::ParseOptions{}, detect);
