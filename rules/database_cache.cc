@@ -16,7 +16,7 @@ namespace logsift::rules {
 
 namespace {
 
-constexpr char kMagic[8] = {'L', 'S', 'H', 'S', 'D', 'B', '0', '1'};
+constexpr char kMagic[8] = {'L', 'S', 'H', 'S', 'D', 'B', '0', '2'};
 
 std::string entry_path(const std::string& dir, const std::string& key) { return dir + "/" + key + ".hsdb"; }
 
@@ -24,7 +24,7 @@ std::string entry_path(const std::string& dir, const std::string& key) { return 
 
 std::string database_key(std::span<const std::string> expressions,
                          std::span<const unsigned> flags, std::span<const unsigned> ids) {
-  std::string material = "logsift-hsdb-1\n";
+  std::string material = "logsift-hsdb-2\n";
   material += hs_version();
   hs_platform_info_t platform{};
   if (hs_populate_platform(&platform) == HS_SUCCESS) {
@@ -52,11 +52,16 @@ std::optional<CachedDatabase> load_cached_database(const std::string& dir, const
   const std::string& data = *read;
   if (data.size() < sizeof(kMagic) || std::memcmp(data.data(), kMagic, sizeof(kMagic)) != 0) return std::nullopt;
   base::ByteReader in(std::string_view(data).substr(sizeof(kMagic)));
-  const std::uint32_t demoted_count = in.u32();
-  if (!in.ok() || demoted_count > in.left() / 4) return std::nullopt;
+  const std::uint32_t count = in.u32();
+  const std::string_view engines = in.bytes(count);
+  const bool has_database = in.u8() != 0;
+  if (!in.ok()) return std::nullopt;
   CachedDatabase entry;
-  entry.demoted.reserve(demoted_count);
-  for (std::uint32_t i = 0; i < demoted_count; ++i) entry.demoted.push_back(in.u32());
+  entry.engines.assign(engines.begin(), engines.end());
+  for (std::uint8_t e : entry.engines) {
+    if (e > 2) return std::nullopt;  // PatternEngine has three values
+  }
+  if (!has_database) return in.left() == 0 ? std::optional(std::move(entry)) : std::nullopt;
   const std::size_t pos = sizeof(kMagic) + in.position();
   hs_database_t* database = nullptr;
   if (hs_deserialize_database(data.data() + pos, data.size() - pos, &database) != HS_SUCCESS) {
@@ -67,20 +72,23 @@ std::optional<CachedDatabase> load_cached_database(const std::string& dir, const
 }
 
 std::string store_cached_database(const std::string& dir, const std::string& key,
-                                  const hs_database* database, std::span<const std::uint32_t> demoted) {
+                                  const hs_database* database, std::span<const std::uint8_t> engines) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return "cannot create cache folder " + dir + ": " + ec.message();
-  char* bytes = nullptr;
-  std::size_t length = 0;
-  if (hs_serialize_database(database, &bytes, &length) != HS_SUCCESS) {
-    return "cannot serialize a Hyperscan database";
-  }
   std::string data(kMagic, sizeof(kMagic));
-  base::put_fixed32(data, static_cast<std::uint32_t>(demoted.size()));
-  for (auto d : demoted) base::put_fixed32(data, d);
-  data.append(bytes, length);
-  std::free(bytes);
+  base::put_fixed32(data, static_cast<std::uint32_t>(engines.size()));
+  data.append(reinterpret_cast<const char*>(engines.data()), engines.size());
+  data.push_back(database != nullptr ? 1 : 0);
+  if (database != nullptr) {
+    char* bytes = nullptr;
+    std::size_t length = 0;
+    if (hs_serialize_database(database, &bytes, &length) != HS_SUCCESS) {
+      return "cannot serialize a Hyperscan database";
+    }
+    data.append(bytes, length);
+    std::free(bytes);
+  }
 
   // A per-process temp name: two processes may fill the same cache at once.
   const std::string final_path = entry_path(dir, key);

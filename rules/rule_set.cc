@@ -189,7 +189,6 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
       pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups);
       set->max_capture_groups_ = std::max(set->max_capture_groups_, groups);
       expression = hyperscan_expression(expression, code);
-      cp.engine = choose_engine(expression, hyperscan_flags(p));
       set->patterns_.push_back(std::move(cp));
       expressions.push_back(std::move(expression));
       flags.push_back(hyperscan_flags(p));
@@ -202,12 +201,38 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
   CompileStats& stats = set->stats_;
   for (std::uint32_t f = 0; f < set->fields_.size(); ++f) {
     FieldScan& scan = set->fields_[f];
+    std::vector<std::uint32_t> field_patterns;  // pattern ids of this field, rule order
+    std::vector<std::string> key_expressions;
+    std::vector<unsigned> key_flags, key_ids;
+    for (std::uint32_t p = 0; p < set->patterns_.size(); ++p) {
+      if (set->patterns_[p].field_scan != f) continue;
+      field_patterns.push_back(p);
+      key_expressions.push_back(expressions[p]);
+      key_flags.push_back(flags[p]);
+      key_ids.push_back(p);
+    }
+    // A cache hit gives both the engines and the database: no pattern is parsed by Hyperscan.
+    const std::string key = database_key(key_expressions, key_flags, key_ids);
+    if (!options.cache_dir.empty()) {
+      if (auto cached = load_cached_database(options.cache_dir, key);
+          cached && cached->engines.size() == field_patterns.size()) {
+        for (std::size_t i = 0; i < field_patterns.size(); ++i) {
+          set->patterns_[field_patterns[i]].engine = static_cast<PatternEngine>(cached->engines[i]);
+          if (set->patterns_[field_patterns[i]].engine == PatternEngine::kPcreOnly) scan.pcre_only.push_back(field_patterns[i]);
+        }
+        scan.database = std::move(cached->database);
+        ++stats.cache_hits;
+        continue;
+      }
+      ++stats.cache_misses;
+    }
+
     std::vector<std::uint32_t> members;  // pattern ids that go to Hyperscan, key order
     std::vector<std::string> hs_expressions;
     std::vector<unsigned> hs_flags, hs_ids;
-    for (std::uint32_t p = 0; p < set->patterns_.size(); ++p) {
+    for (std::uint32_t p : field_patterns) {
       CompiledPattern& cp = set->patterns_[p];
-      if (cp.field_scan != f) continue;
+      cp.engine = choose_engine(expressions[p], flags[p]);
       if (cp.engine == PatternEngine::kPcreOnly) {
         scan.pcre_only.push_back(p);
         continue;
@@ -217,7 +242,6 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
       hs_flags.push_back(flags[p] | (cp.engine == PatternEngine::kPrefilter ? HS_FLAG_PREFILTER : 0u));
       hs_ids.push_back(p);
     }
-    if (members.empty()) continue;
 
     // Applies one demotion: exact -> prefilter -> PCRE2 only.
     auto demote = [&](std::uint32_t position) {
@@ -229,24 +253,7 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
         cp.engine = PatternEngine::kPcreOnly;
       }
     };
-    const std::string key = database_key(hs_expressions, hs_flags, hs_ids);
-    if (!options.cache_dir.empty()) {
-      if (auto cached = load_cached_database(options.cache_dir, key)) {
-        for (auto position : cached->demoted) {
-          if (position < members.size()) demote(position);
-        }
-        for (std::uint32_t i = 0; i < members.size(); ++i) {
-          if (set->patterns_[members[i]].engine == PatternEngine::kPcreOnly) scan.pcre_only.push_back(members[i]);
-        }
-        scan.database = std::move(cached->database);
-        ++stats.cache_hits;
-        continue;
-      }
-      ++stats.cache_misses;
-    }
-
     // Compile; when Hyperscan names one expression as the problem, demote it and try again.
-    std::vector<std::uint32_t> demoted;
     std::vector<std::uint32_t> active(members.size());
     for (std::uint32_t i = 0; i < active.size(); ++i) active[i] = i;
     while (!active.empty()) {
@@ -274,15 +281,16 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
         return Unexpected{std::move(errors)};
       }
       const std::uint32_t position = active[static_cast<std::size_t>(bad)];
-      demoted.push_back(position);
       demote(position);
       if (set->patterns_[members[position]].engine == PatternEngine::kPcreOnly) {
         scan.pcre_only.push_back(members[position]);
         active.erase(active.begin() + bad);
       }
     }
-    if (scan.database != nullptr && !options.cache_dir.empty()) {
-      std::string err = store_cached_database(options.cache_dir, key, scan.database.get(), demoted);
+    if (!options.cache_dir.empty()) {
+      std::vector<std::uint8_t> engines;
+      for (std::uint32_t p : field_patterns) engines.push_back(static_cast<std::uint8_t>(set->patterns_[p].engine));
+      std::string err = store_cached_database(options.cache_dir, key, scan.database.get(), engines);
       if (!err.empty()) stats.cache_errors.push_back(std::move(err));
     }
   }

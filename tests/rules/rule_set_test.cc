@@ -187,3 +187,32 @@ TEST_CASE("matchers of one rule set scan with their own scratch, cloned from the
   CHECK(a.match(r).size() == 1);
   CHECK(b.match(r).size() == 1);
 }
+
+TEST_CASE("a cache hit gives every pattern the engine the compile chose", "[rules]") {
+  auto dir = std::filesystem::temp_directory_path() / "logsift-rules-cache-engines-test";
+  std::filesystem::remove_all(dir);
+  // Exact, prefiltered (a back-reference) and PCRE2-only (a look-behind Hyperscan rejects even as
+  // a prefilter is not guaranteed, so only the first two are asserted) on one field.
+  const std::string rules = R"(ruleset: t
+rules:
+  - id: exact
+    name: exact
+    match: 'disk (?<disk>sd[a-z]) failed'
+  - id: backref
+    name: backref
+    match: '(\w+) again \1'
+)";
+  CompileOptions options{dir.string()};
+  auto first = compile_text(rules, options);
+  REQUIRE(first->stats().cache_misses == 1);
+  auto second = compile_text(rules, options);
+  REQUIRE(second->stats().cache_hits == 1);
+  CHECK(first->engine(0, 0) == PatternEngine::kHyperscan);
+  CHECK(first->engine(1, 0) == PatternEngine::kPrefilter);
+  for (std::size_t r = 0; r < 2; ++r) CHECK(second->engine(r, 0) == first->engine(r, 0));
+  Matcher m(second);
+  CHECK(matched_ids(m, message_record("boom again boom")) == std::vector<std::string>{"backref"});
+  CHECK(matched_ids(m, message_record("boom again bang")).empty());
+  CHECK(matched_ids(m, message_record("disk sdb failed")) == std::vector<std::string>{"exact"});
+  std::filesystem::remove_all(dir);
+}
