@@ -51,7 +51,10 @@ detect::DetectOptions detect_options(const config::DaemonConfig& config) {
   o.default_resolve_after_ms = config.detect.default_resolve_after_ms;
   o.default_spread_hosts = config.detect.spread_hosts;
   o.suppression_ms = config.detect.suppression_ms;
-  o.update_interval_ms = config.detect.suppression_ms;
+  o.update_interval_ms = config.detect.update_interval_ms;
+  o.escalation_step = config.detect.escalation_step;
+  o.forget_after_ms = config.detect.forget_after_ms;
+  if (!config.detect.trouble_words.empty()) o.trouble_words = config.detect.trouble_words;
   o.max_signatures = config.detect.max_signatures;
   o.miner.max_templates = config.detect.max_templates;
   return o;

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/detect/detect_options.h"
+
 namespace logsift::config {
 
 enum class Protocol {
@@ -118,18 +120,33 @@ struct PipelineConfig {
   bool operator==(const PipelineConfig&) const = default;
 };
 
+// Defaults come from daemon/detect/detect_options.h (detect::defaults), their one home.
 struct DetectConfig {
-  std::uint32_t default_count = 5;  // `default_count`: a rule without `problem:` opens a problem
+  std::uint32_t default_count = detect::defaults::kCount;  // `default_count`: a rule without `problem:` opens a problem
                                     // after this many incidents of one signature...
-  std::int64_t default_within_ms = 10 * 60 * 1000;  // `default_within`: ...within this window.
-  std::int64_t default_resolve_after_ms = 30 * 60 * 1000;  // `default_resolve_after`: a problem
+  std::int64_t default_within_ms = detect::defaults::kWithinMs;  // `default_within`: ...within this window.
+  std::int64_t default_resolve_after_ms = detect::defaults::kResolveAfterMs;  // `default_resolve_after`: a problem
                                     // quiet this long resolves. Short resolves flap; long ones
                                     // hide a recurrence as "still open".
-  std::uint32_t spread_hosts = 3;   // `spread_hosts`: a signature seen on this many hosts is a
+  std::uint32_t spread_hosts = detect::defaults::kSpreadHosts;  // `spread_hosts`: a signature seen on this many hosts is a
                                     // spreading problem (escalated).
-  std::int64_t suppression_ms = 60 * 1000;  // `suppression`: at most one update alert per
-                                    // problem per this interval. Fewer alerts vs. fresher counts.
-  std::uint64_t max_signatures = 100000;  // `max_signatures`: tracked signatures cap; the least
+  std::int64_t suppression_ms = detect::defaults::kSuppressionMs;  // `suppression`: at most one
+                                    // incident alert per signature per this interval; further
+                                    // incidents are folded into the next alert's count.
+  std::int64_t update_interval_ms = detect::defaults::kUpdateIntervalMs;  // `update_interval`: at
+                                    // most one problem.updated alert per problem per interval.
+                                    // Fewer alerts vs. fresher counts.
+  std::uint32_t escalation_step = detect::defaults::kEscalationStep;  // `escalation_step`: every
+                                    // this many reopenings raise a problem's severity one level;
+                                    // 0 never escalates.
+  std::int64_t forget_after_ms = detect::defaults::kForgetAfterMs;  // `forget_after`: a resolved
+                                    // problem quiet this long is forgotten (a return opens a new
+                                    // problem instead of reopening).
+  std::vector<std::string> trouble_words;  // `trouble_words`: unmatched messages containing one
+                                    // of these word prefixes are mined; empty = the built-in list
+                                    // (detect_options.h).
+  std::uint64_t max_signatures = detect::defaults::kMaxSignatures;  // `max_signatures`: tracked
+                                    // signatures, the daemon's total over all shards; the least
                                     // recently seen are evicted (counted). Bounds memory.
   std::uint64_t max_templates = 10000;  // `max_templates`: template-miner cap, same policy.
   std::int64_t snapshot_interval_ms = 60 * 1000;  // `snapshot_interval`: detection state is

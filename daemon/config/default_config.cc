@@ -81,8 +81,12 @@ detect:
   default_within: 10m
   default_resolve_after: 30m
   spread_hosts: 3             # seen on this many hosts = a spreading problem
-  suppression: 1m             # at most one update alert per problem per interval
-  max_signatures: 100000      # memory caps; least recently seen entries are evicted
+  suppression: 1m             # at most one incident alert per signature per interval
+  update_interval: 1m         # at most one problem.updated alert per problem per interval
+  escalation_step: 2          # every 2nd reopening raises the severity one level; 0 = never
+  forget_after: 7d            # a resolved problem quiet this long is forgotten
+  trouble_words: []           # unmatched lines with these words are mined; [] = built-in list
+  max_signatures: 100000      # memory caps (daemon totals); least recently seen are evicted
   max_templates: 10000
   snapshot_interval: 60s      # state written this often and at shutdown; 0 = shutdown only
   state_dir: ./logsift-data/state

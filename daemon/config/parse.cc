@@ -96,7 +96,8 @@ void read_pipeline(YamlReader& r, const YAML::Node& n, PipelineConfig& p) {
 void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {
   if (!r.expect_map(n, "detect",
                     {"default_count", "default_within", "default_resolve_after", "spread_hosts",
-                     "suppression", "max_signatures", "max_templates", "snapshot_interval",
+                     "suppression", "update_interval", "escalation_step", "forget_after",
+                     "trouble_words", "max_signatures", "max_templates", "snapshot_interval",
                      "state_dir"})) {
     return;
   }
@@ -105,6 +106,10 @@ void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {
   r.read_duration_ms(n, "detect", "default_resolve_after", d.default_resolve_after_ms);
   r.read_u32(n, "detect", "spread_hosts", d.spread_hosts);
   r.read_duration_ms(n, "detect", "suppression", d.suppression_ms);
+  r.read_duration_ms(n, "detect", "update_interval", d.update_interval_ms);
+  r.read_u32(n, "detect", "escalation_step", d.escalation_step);
+  r.read_duration_ms(n, "detect", "forget_after", d.forget_after_ms);
+  r.read_string_list(n, "detect", "trouble_words", d.trouble_words);
   r.read_u64(n, "detect", "max_signatures", d.max_signatures);
   r.read_u64(n, "detect", "max_templates", d.max_templates);
   r.read_duration_ms(n, "detect", "snapshot_interval", d.snapshot_interval_ms);

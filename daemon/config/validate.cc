@@ -7,6 +7,7 @@
 
 #include "daemon/config/load.h"
 #include "daemon/config/sink_sections.h"
+#include "parsers/json.h"
 
 namespace logsift::config {
 
@@ -168,6 +169,11 @@ std::vector<std::string> validate(const DaemonConfig& c) {
                         30 * kDayMs);
   p.range<std::uint32_t>("detect.spread_hosts", d.spread_hosts, 1, 1000000);
   p.range<std::int64_t>("detect.suppression", d.suppression_ms, 0, kDayMs);
+  p.range<std::int64_t>("detect.update_interval", d.update_interval_ms, 0, kDayMs);
+  p.range<std::int64_t>("detect.forget_after", d.forget_after_ms, 60 * 1000, 365 * kDayMs);
+  for (std::size_t i = 0; i < d.trouble_words.size(); ++i) {
+    if (d.trouble_words[i].empty()) p.add("detect.trouble_words[" + std::to_string(i) + "]", "empty word");
+  }
   p.range<std::uint64_t>("detect.max_signatures", d.max_signatures, 1, 100000000);
   p.range<std::uint64_t>("detect.max_templates", d.max_templates, 1, 10000000);
   p.range<std::int64_t>("detect.snapshot_interval", d.snapshot_interval_ms, 0, kDayMs);
@@ -175,6 +181,22 @@ std::vector<std::string> validate(const DaemonConfig& c) {
     p.add("detect.snapshot_interval", "must be 0 (shutdown only) or at least 1s");
   }
   if (d.state_dir.empty()) p.add("detect.state_dir", "a folder is required");
+
+  // The JSON field map, checked as the parser will see it (it ignores what it cannot use).
+  std::size_t json_paths = 0;
+  for (const auto& [name, paths] : {std::pair{"message", &c.json.message}, std::pair{"timestamp", &c.json.timestamp},
+                                    std::pair{"host", &c.json.host}, std::pair{"app", &c.json.app},
+                                    std::pair{"procid", &c.json.procid}, std::pair{"severity", &c.json.severity}}) {
+    parsers::JsonFieldMap one;
+    one.message = *paths;
+    if (parsers::validate_json_field_map(one) == parsers::JsonMapError::kEmptyPath) {
+      p.add(std::string("json.") + name, "a path is empty or has an empty segment (\"a..b\", \".a\", \"a.\")");
+    }
+    json_paths += paths->size();
+  }
+  if (json_paths > parsers::kMaxJsonPaths) {
+    p.add("json", "at most " + std::to_string(parsers::kMaxJsonPaths) + " paths in all, got " + std::to_string(json_paths));
+  }
 
   const EmitConfig& e = c.emit;
   if (e.dir.empty()) p.add("emit.dir", "a folder is required");

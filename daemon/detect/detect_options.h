@@ -14,40 +14,56 @@
 
 namespace logsift::detect {
 
+// Each default written once: DetectOptions below and the daemon's configuration
+// (daemon/config/config.h) take their values from here, and a config test checks that the
+// embedded default configuration states the same.
+namespace defaults {
+inline constexpr std::uint32_t kCount = 5;
+inline constexpr std::int64_t kWithinMs = 10 * 60 * 1000;
+inline constexpr std::int64_t kResolveAfterMs = 30 * 60 * 1000;
+inline constexpr std::uint32_t kSpreadHosts = 3;
+inline constexpr std::int64_t kSuppressionMs = 60 * 1000;
+inline constexpr std::int64_t kUpdateIntervalMs = 60 * 1000;
+inline constexpr std::uint32_t kEscalationStep = 2;
+inline constexpr std::int64_t kForgetAfterMs = 7LL * 24 * 60 * 60 * 1000;
+inline constexpr std::size_t kMaxSignatures = 100000;
+inline constexpr int kTroubleMaxSeverity = 4;
+}  // namespace defaults
+
 struct DetectOptions {
   // --- Problem thresholds, used for every field a rule's `problem:` leaves at 0. ---
 
   // Occurrences within `default_within_ms` that open a problem. Lower opens problems sooner (and
   // more of them). Default 5.
-  std::uint32_t default_count = 5;
+  std::uint32_t default_count = defaults::kCount;
   // Sliding window length. The window is kept as 16 buckets, so it is exact to within_ms / 16:
   // an occurrence counts for between 15/16 and 16/16 of the window after it. Default 10 min.
-  std::int64_t default_within_ms = 10 * 60 * 1000;
+  std::int64_t default_within_ms = defaults::kWithinMs;
   // Quiet time after which an open problem resolves. Shorter resolves (and then reopens) more
-  // eagerly; longer keeps a flapping problem open as one. Default 1 h.
-  std::int64_t default_resolve_after_ms = 60 * 60 * 1000;
+  // eagerly; longer keeps a flapping problem open as one. Default 30 min.
+  std::int64_t default_resolve_after_ms = defaults::kResolveAfterMs;
   // Distinct hosts within the window that open a problem even below `count` (spread). Only
   // meaningful for signatures that do not include the host (group_by without `host`, and mined
   // templates). Clamped to `host_sample_size`. 0 turns spread off. Default 3.
-  std::uint32_t default_spread_hosts = 3;
+  std::uint32_t default_spread_hosts = defaults::kSpreadHosts;
 
   // --- Alert volume. ---
 
   // After an incident alert for a signature, further incidents within this interval are folded
   // into `suppressed_count` of the next alert (emitted by advance() when the interval ends, or by
-  // the next incident after it). Longer means fewer alerts and later detail. Default 5 min.
-  std::int64_t suppression_ms = 5 * 60 * 1000;
+  // the next incident after it). Longer means fewer alerts and later detail. Default 1 min.
+  std::int64_t suppression_ms = defaults::kSuppressionMs;
   // Emit incident alerts at all. Off, the SIEM only sees problem alerts. Default on.
   bool incident_alerts = true;
   // Minimum time between problem.updated alerts of one problem; occurrences in between are
-  // folded into the next update's `suppressed_count`. Default 5 min.
-  std::int64_t update_interval_ms = 5 * 60 * 1000;
+  // folded into the next update's `suppressed_count`. Default 1 min.
+  std::int64_t update_interval_ms = defaults::kUpdateIntervalMs;
   // Each `escalation_step` reopenings raise the problem's severity one level (up to critical):
   // with 2, the 2nd and 4th reopening escalate. 0 never escalates. Default 2.
-  std::uint32_t escalation_step = 2;
+  std::uint32_t escalation_step = defaults::kEscalationStep;
   // A resolved problem whose signature stays quiet this long is forgotten (its signature state is
   // dropped); it would then open as a new problem rather than reopen. Default 7 days.
-  std::int64_t forget_after_ms = 7LL * 24 * 60 * 60 * 1000;
+  std::int64_t forget_after_ms = defaults::kForgetAfterMs;
 
   // --- Memory bounds. ---
 
@@ -55,7 +71,7 @@ struct DetectOptions {
   // `signature_evictions`, and in `open_problem_evictions` when it had an open problem). One
   // signature costs roughly 0.5-1 KiB (copied rule metadata, host sample, latest occurrence).
   // Default 100000.
-  std::size_t max_signatures = 100000;
+  std::size_t max_signatures = defaults::kMaxSignatures;
   // Distinct hosts remembered per signature (the `hosts` sample of alerts and the spread test).
   // Beyond it the least recently seen host is replaced and `hosts_affected` becomes a lower
   // bound that may double-count a host that returns. Default 16.
@@ -69,7 +85,7 @@ struct DetectOptions {
   bool mine_unmatched = true;
   // Records whose syslog severity is at or below this (0 emergency .. 4 warning) count as
   // trouble; -1 disables the severity test. Default 4 (warning or worse).
-  int trouble_max_severity = 4;
+  int trouble_max_severity = defaults::kTroubleMaxSeverity;
   // Words that make a message trouble whatever its severity, matched case-insensitively as a
   // prefix of a word ("fail" matches "failed", "Failure"). Default: the list below.
   std::vector<std::string> trouble_words = {"error", "err", "fail", "fatal", "panic", "timeout",

@@ -366,3 +366,38 @@ TEST_CASE("the trend section reads thresholds and names a bad series kind", "[co
   CHECK(contains(e, "trend.thresholds[0].series"));
 }
 
+TEST_CASE("a JSON field path with an empty segment is an error at its line", "[config]") {
+  CHECK(contains(only_error(std::string(kMinimal) + "json:\n  host: [host.name, \"a..b\"]\n"),
+                 "test.yaml:6: json.host: a path is empty or has an empty segment"));
+  CHECK(contains(only_error(std::string(kMinimal) + "json:\n  message: [\"\"]\n"),
+                 "test.yaml:6: json.message:"));
+}
+
+TEST_CASE("detection defaults are the detector's own, written once", "[config]") {
+  const DetectConfig d;
+  const logsift::detect::DetectOptions o;
+  CHECK(d.default_count == o.default_count);
+  CHECK(d.default_within_ms == o.default_within_ms);
+  CHECK(d.default_resolve_after_ms == o.default_resolve_after_ms);
+  CHECK(d.spread_hosts == o.default_spread_hosts);
+  CHECK(d.suppression_ms == o.suppression_ms);
+  CHECK(d.update_interval_ms == o.update_interval_ms);
+  CHECK(d.escalation_step == o.escalation_step);
+  CHECK(d.forget_after_ms == o.forget_after_ms);
+  CHECK(d.max_signatures == o.max_signatures);
+  CHECK(d.max_templates == o.miner.max_templates);
+  CHECK(d.trouble_words.empty());  // = the detector's built-in list
+}
+
+TEST_CASE("update interval, escalation, forgetting and trouble words are configurable", "[config]") {
+  auto r = load_config(std::string(kMinimal) +
+                           "detect:\n  update_interval: 10m\n  escalation_step: 0\n  forget_after: 2d\n"
+                           "  trouble_words: [oops, kaputt]\n",
+                       "test.yaml");
+  REQUIRE(r.has_value());
+  CHECK(r->detect.update_interval_ms == 600000);
+  CHECK(r->detect.suppression_ms == DetectConfig{}.suppression_ms);
+  CHECK(r->detect.escalation_step == 0);
+  CHECK(r->detect.forget_after_ms == 2 * 86400000LL);
+  CHECK(r->detect.trouble_words == std::vector<std::string>{"oops", "kaputt"});
+}
