@@ -474,3 +474,18 @@ TEST_CASE("forget_rules drops the signatures of the named rules only, open probl
   REQUIRE(incidents.size() == 1);
   CHECK(incidents[0].occurrences == 1);
 }
+
+TEST_CASE("trouble words are found at every word start, and only there", "[detect]") {
+  const TroubleFilter filter(test_options());
+  parsers::Record rec;
+  rec.severity = 6;
+  for (const char* yes : {"error", "ERR", "job (Error) x", "x=1,fail", "segfault", "a_b Timeout", "  panic!"}) {
+    rec.message = yes;
+    CHECK(filter.looks_like_trouble(rec));
+  }
+  for (const char* no : {"", "tim", "my_error", "x9fail", "terror", "all good", "deniable"}) {
+    rec.message = no;
+    INFO(no);
+    CHECK_FALSE(filter.looks_like_trouble(rec));
+  }
+}
