@@ -1,9 +1,11 @@
-// peers_udp: the raw UDP rate of this machine, and a sender for the daemons.
+// peers_net: the raw UDP rate of this machine, and senders for the engines under comparison.
 //
-//   peers_udp send PORT FILE          each line of FILE as one datagram to 127.0.0.1:PORT,
+//   peers_net udp-send PORT FILE      each line of FILE as one datagram to 127.0.0.1:PORT,
 //                                     sendmmsg in batches of 64, as fast as the socket takes them
-//   peers_udp receive PORT COUNT      recvmmsg until COUNT datagrams or 1 s without any; prints
+//   peers_net udp-receive PORT COUNT  recvmmsg until COUNT datagrams or 1 s without any; prints
 //                                     how many arrived and the rate from the first to the last
+//   peers_net tcp-send PORT FILE      FILE's bytes over one TCP connection to 127.0.0.1:PORT
+// A C++ sender keeps interpreter start-up out of the timed interval.
 // The receive side is what a listener can do at best on this machine: no parsing, no copying
 // beyond the kernel's; the comparison script runs it pinned like the daemons.
 #include <arpa/inet.h>
@@ -18,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -66,6 +69,27 @@ int send_file(int port, const char* path) {
   return 0;
 }
 
+int tcp_send(int port, const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr = loopback(port);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    std::perror("connect");
+    return 1;
+  }
+  for (std::size_t done = 0; done < data.size();) {
+    const ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+    if (n <= 0) {
+      std::perror("send");
+      return 1;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return 0;
+}
+
 int receive(int port, long count) {
   const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
   const int buffer = 8 << 20;
@@ -106,8 +130,9 @@ int receive(int port, long count) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 4 && std::strcmp(argv[1], "send") == 0) return send_file(std::atoi(argv[2]), argv[3]);
-  if (argc == 4 && std::strcmp(argv[1], "receive") == 0) return receive(std::atoi(argv[2]), std::atol(argv[3]));
-  std::fputs("usage: peers_udp send PORT FILE | peers_udp receive PORT COUNT\n", stderr);
+  if (argc == 4 && std::strcmp(argv[1], "udp-send") == 0) return send_file(std::atoi(argv[2]), argv[3]);
+  if (argc == 4 && std::strcmp(argv[1], "udp-receive") == 0) return receive(std::atoi(argv[2]), std::atol(argv[3]));
+  if (argc == 4 && std::strcmp(argv[1], "tcp-send") == 0) return tcp_send(std::atoi(argv[2]), argv[3]);
+  std::fputs("usage: peers_net udp-send PORT FILE | udp-receive PORT COUNT | tcp-send PORT FILE\n", stderr);
   return 2;
 }
