@@ -154,15 +154,14 @@ class ElasticsearchTarget final : public emit::DeliveryTarget {
 }  // namespace
 
 std::unique_ptr<emit::DeliveryTarget> make_elasticsearch_target(const config::SinkConfig& config, std::string& error) {
-  const std::string sink = "sink " + config.name + ": ";
   auto url = parse_url(config.url);
   if (!url) {
-    error = sink + url.error();
+    error = url.error();
     return nullptr;
   }
   auto authorization = read_authorization(config, "ApiKey");
   if (!authorization) {
-    error = sink + authorization.error();
+    error = authorization.error();
     return nullptr;
   }
   std::string base = url->path;
@@ -170,7 +169,7 @@ std::unique_ptr<emit::DeliveryTarget> make_elasticsearch_target(const config::Si
   while (!base.empty() && base.back() == '/') base.pop_back();
   auto client = HttpClient::make(*url, config.tls, config.timeout_ms);
   if (!client) {
-    error = sink + client.error();
+    error = client.error();
     return nullptr;
   }
   return std::make_unique<ElasticsearchTarget>(config, std::move(client).value(), std::move(authorization).value(),

@@ -49,20 +49,19 @@ class HttpTarget final : public emit::DeliveryTarget {
 }  // namespace
 
 std::unique_ptr<emit::DeliveryTarget> make_http_target(const config::SinkConfig& config, std::string& error) {
-  const std::string sink = "sink " + config.name + ": ";
   auto url = parse_url(config.url);
   if (!url) {
-    error = sink + url.error();
+    error = url.error();
     return nullptr;
   }
   auto authorization = read_authorization(config, "Bearer");
   if (!authorization) {
-    error = sink + authorization.error();
+    error = authorization.error();
     return nullptr;
   }
   auto client = HttpClient::make(*url, config.tls, config.timeout_ms);
   if (!client) {
-    error = sink + client.error();
+    error = client.error();
     return nullptr;
   }
   std::string target = url->path.empty() ? "/" : url->path;

@@ -282,15 +282,14 @@ class SplunkHecTarget final : public emit::DeliveryTarget {
 }  // namespace
 
 std::unique_ptr<emit::DeliveryTarget> make_splunk_hec_target(const config::SinkConfig& config, std::string& error) {
-  const std::string sink = "sink " + config.name + ": ";
   auto url = parse_url(config.url);
   if (!url) {
-    error = sink + url.error();
+    error = url.error();
     return nullptr;
   }
   auto token = read_secret_file(config.token_file, "token_file");
   if (!token) {
-    error = sink + token.error();
+    error = token.error();
     return nullptr;
   }
   // url: the server (https://splunk:8088) or the event endpoint itself.
@@ -304,7 +303,7 @@ std::unique_ptr<emit::DeliveryTarget> make_splunk_hec_target(const config::SinkC
   while (!base.empty() && base.back() == '/') base.pop_back();
   auto client = HttpClient::make(*url, config.tls, config.timeout_ms);
   if (!client) {
-    error = sink + client.error();
+    error = client.error();
     return nullptr;
   }
   return std::make_unique<SplunkHecTarget>(config, std::move(client).value(), std::move(token).value(),

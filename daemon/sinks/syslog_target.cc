@@ -106,9 +106,8 @@ void append_syslog_frame(const emit::AlertLine& alert, int severity_score, std::
 }
 
 std::unique_ptr<emit::DeliveryTarget> make_syslog_target(const config::SinkConfig& config, std::string& error) {
-  const std::string sink = "sink " + config.name + ": ";
   if (config.address.empty() || config.port == 0) {
-    error = sink + "syslog needs address and port";
+    error = "syslog needs address and port";
     return nullptr;
   }
   StreamEndpoint endpoint;
@@ -119,7 +118,7 @@ std::unique_ptr<emit::DeliveryTarget> make_syslog_target(const config::SinkConfi
   endpoint.timeout_ms = config.timeout_ms;
   auto stream = StreamClient::make(std::move(endpoint));
   if (!stream) {
-    error = sink + stream.error();
+    error = stream.error();
     return nullptr;
   }
   return std::make_unique<SyslogTarget>(std::move(stream).value());

@@ -30,6 +30,13 @@ std::uint64_t FakeBulk::created() const {
   return created_;
 }
 
+void FakeBulk::clear() {
+  std::lock_guard lock(mutex_);
+  documents_.clear();
+  items_.clear();
+  created_ = 0;
+}
+
 void FakeBulk::plan_item(const std::string& id, unsigned status, int times) {
   std::lock_guard lock(mutex_);
   for (int i = 0; i < times; ++i) plans_[id].push_back(status);

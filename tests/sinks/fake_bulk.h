@@ -27,6 +27,7 @@ class FakeBulk final : public FakeHttpServer {
   std::map<std::string, std::string> documents() const;  // "index/_id" -> document, minified
   std::vector<BulkItem> items() const;                   // every item answered, in order
   std::uint64_t created() const;
+  void clear();  // an empty cluster again (documents, items, counts)
   // The next answers for the item with this _id, before it is handled normally. A status listed
   // `times` times is given on that many attempts.
   void plan_item(const std::string& id, unsigned status, int times = 1);

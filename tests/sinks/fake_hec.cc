@@ -37,6 +37,11 @@ std::vector<HecEvent> FakeHec::stored() const {
   return stored_;
 }
 
+void FakeHec::clear() {
+  std::lock_guard lock(mutex_);
+  stored_.clear();
+}
+
 void FakeHec::reject_event(std::string event_id) {
   std::lock_guard lock(mutex_);
   rejected_.insert(std::move(event_id));

@@ -28,6 +28,7 @@ class FakeHec final : public FakeHttpServer {
   ~FakeHec() override { stop(); }
 
   std::vector<HecEvent> stored() const;
+  void clear();  // forget what was stored
   // Events whose fields.event_id is `event_id` are "Invalid data format", every time.
   void reject_event(std::string event_id);
   // false: acknowledgement polls answer false for every ackId, as if indexing never finished.

@@ -251,9 +251,10 @@ void read_syslog_frames(Stream& stream, const std::function<bool(std::string)>& 
 
 }  // namespace
 
-FakeSyslogServer::FakeSyslogServer(FakeTls tls) : state_(std::make_unique<State>()) {
+FakeSyslogServer::FakeSyslogServer(FakeTls tls, std::uint16_t port) : state_(std::make_unique<State>()) {
   state_->tls = server_tls(tls);
-  state_->acceptor = std::make_unique<tcp::acceptor>(state_->ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  state_->acceptor = std::make_unique<tcp::acceptor>(state_->ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                                     true);
   port_ = state_->acceptor->local_endpoint().port();
   state_->accept_thread = std::thread([this] {
     for (;;) {
@@ -326,6 +327,11 @@ std::size_t FakeSyslogServer::message_count() const {
 std::vector<FakeRequest> FakeWebhook::stored() const {
   std::lock_guard lock(mutex_);
   return stored_;
+}
+
+void FakeWebhook::clear() {
+  std::lock_guard lock(mutex_);
+  stored_.clear();
 }
 
 void FakeWebhook::require_authorization(std::string value) {

@@ -94,7 +94,8 @@ class FakeHttpServer {
 // A syslog receiver: octet-counted frames ("<len> <msg>"), or newline-terminated ones.
 class FakeSyslogServer {
  public:
-  explicit FakeSyslogServer(FakeTls tls = {});
+  // `port` 0: an ephemeral one; else that port (a receiver coming back where it was).
+  explicit FakeSyslogServer(FakeTls tls = {}, std::uint16_t port = 0);
   ~FakeSyslogServer();
   std::uint16_t port() const { return port_; }
   std::vector<std::string> messages() const;
@@ -119,6 +120,7 @@ class FakeWebhook final : public FakeHttpServer {
   explicit FakeWebhook(FakeTls tls = {}) : FakeHttpServer(std::move(tls)) {}
   ~FakeWebhook() override { stop(); }
   std::vector<FakeRequest> stored() const;
+  void clear();  // forget what was stored
   void require_authorization(std::string value);
 
  protected:

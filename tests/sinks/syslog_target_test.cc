@@ -1,7 +1,10 @@
 // Tests for daemon/sinks/syslog_target.cc against FakeSyslogServer (octet-counted frames).
 #include "daemon/sinks/syslog_target.h"
 
+#include <signal.h>
 #include <simdjson.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -133,6 +136,83 @@ TEST_CASE("a syslog sink with no receiver fails the offer naming the endpoint", 
   auto failed = target->deliver(batch, dead);
   REQUIRE_FALSE(failed);
   CHECK(failed.error().message.find("127.0.0.1:" + std::to_string(port) + ": connect") != std::string::npos);
+}
+
+// A real rsyslog as the receiver (Debian's rsyslog package), when it is installed.
+TEST_CASE("a real rsyslog takes the syslog sink's frames as RFC 5424 with the alert JSON as MSG",
+          "[sinks][syslog][rsyslog]") {
+  const char* rsyslogd = "/usr/sbin/rsyslogd";
+  if (::access(rsyslogd, X_OK) != 0) {
+    WARN("skipped: " << rsyslogd << " is not installed (Debian package rsyslog)");
+    return;
+  }
+  testing::TempDir dir;
+  testing::write_file(dir, "rsyslog.conf",
+                      "global(workDirectory=\"" + dir.path() + "\")\n"
+                      "module(load=\"imtcp\")\n"
+                      "template(name=\"fields\" type=\"string\" "
+                      "string=\"%pri%|%timereported:::date-rfc3339%|%app-name%|%msgid%|%msg%\\n\")\n"
+                      "ruleset(name=\"alerts\") { action(type=\"omfile\" file=\"" + (dir / "alerts.log") +
+                      "\" template=\"fields\") }\n"
+                      "input(type=\"imtcp\" port=\"0\" listenPortFileName=\"" + (dir / "port") +
+                      "\" ruleset=\"alerts\")\n");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen((dir / "rsyslogd.log").c_str(), "w", stderr);
+    ::execl(rsyslogd, "rsyslogd", "-n", "-f", (dir / "rsyslog.conf").c_str(), "-i", (dir / "rsyslogd.pid").c_str(),
+            static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  struct Reap {
+    pid_t pid;
+    ~Reap() {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+  } reap{pid};
+  std::string port_text;
+  wait_for([&] {
+    std::ifstream in(dir / "port");
+    return static_cast<bool>(std::getline(in, port_text)) && !port_text.empty();
+  });
+  REQUIRE_FALSE(port_text.empty());
+
+  auto target = make(syslog_config(static_cast<std::uint16_t>(std::stoi(port_text))));
+  emit::DeliveryBatch batch;
+  testing::make_batch(0, 20, 1, batch);
+  testing::RecordedDeadLetters dead;
+  REQUIRE(target->deliver(batch, dead));
+
+  std::vector<std::string> lines;
+  wait_for([&] {
+    lines.clear();
+    std::ifstream in(dir / "alerts.log");
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines.size() >= 20;
+  });
+  REQUIRE(lines.size() == 20);
+  const char* pri[] = {"134", "133", "132", "131", "130"};
+  simdjson::dom::parser parser;
+  for (std::size_t i = 0; i < 20; ++i) {
+    INFO(lines[i]);
+    std::vector<std::string> f;
+    std::size_t start = 0;
+    for (int k = 0; k < 4; ++k) {
+      const std::size_t bar = lines[i].find('|', start);
+      REQUIRE(bar != std::string::npos);
+      f.push_back(lines[i].substr(start, bar - start));
+      start = bar + 1;
+    }
+    f.push_back(lines[i].substr(start));
+    CHECK(f[0] == pri[i % 5]);
+    CHECK(f[2] == "logsift");
+    CHECK(f[3] == std::string(batch.alerts[i].action));
+    CHECK(f[4] == std::string(batch.alerts[i].json));
+    std::string_view id;
+    REQUIRE(parser.parse(f[4])["event"]["id"].get(id) == simdjson::SUCCESS);
+    CHECK(id == alert_id(i));
+  }
+  CHECK(lines[0].find("|2026-03-09T07:12:44.123456") != std::string::npos);
 }
 
 }  // namespace
