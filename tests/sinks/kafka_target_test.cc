@@ -13,8 +13,8 @@
 namespace logsift::sinks {
 namespace {
 
-using testing::Consumed;
-using testing::MockCluster;
+using kafka_testing::Consumed;
+using kafka_testing::MockCluster;
 using testing::RecordingDeadLetters;
 
 // librdkafka backs off reconnecting up to 10 s by default; tests that stop brokers want them back
