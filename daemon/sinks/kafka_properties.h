@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "daemon/config/config.h"
-#include "parsers/expected.h"
+#include "parsers/base/expected.h"
 
 namespace logsift::sinks {
 
