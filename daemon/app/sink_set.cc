@@ -6,6 +6,7 @@
 #include "daemon/sinks/elasticsearch_target.h"
 #include "daemon/sinks/http_target.h"
 #include "daemon/sinks/jira_target.h"
+#include "daemon/sinks/kafka_target.h"
 #include "daemon/sinks/splunk_hec_target.h"
 #include "daemon/sinks/syslog_target.h"
 #include "daemon/sinks/webhook_target.h"
@@ -51,8 +52,8 @@ std::unique_ptr<emit::DeliveryTarget> make_delivery_target(const config::SinkCon
     case config::SinkType::kSyslog: return sinks::make_syslog_target(sink, error);
     case config::SinkType::kWebhook: return sinks::make_webhook_target(sink, error);
     case config::SinkType::kJira: return sinks::make_jira_target(sink, spool_dir, error);
-    case config::SinkType::kFile:
-    case config::SinkType::kKafka: break;
+    case config::SinkType::kKafka: return sinks::make_kafka_target(sink, error);
+    case config::SinkType::kFile: break;
   }
   error = "sink type \"" + std::string(config::to_string(sink.type)) + "\" is not available in this build";
   return nullptr;
