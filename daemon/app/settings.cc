@@ -52,6 +52,8 @@ detect::DetectOptions detect_options(const config::DaemonConfig& config) {
   o.default_spread_hosts = config.detect.spread_hosts;
   o.suppression_ms = config.detect.suppression_ms;
   o.update_interval_ms = config.detect.suppression_ms;
+  o.max_event_ahead_ms = config.detect.event_time_max_ahead_ms;
+  o.max_event_behind_ms = config.detect.event_time_max_behind_ms;
   o.max_signatures = config.detect.max_signatures;
   o.miner.max_templates = config.detect.max_templates;
   return o;
