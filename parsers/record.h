@@ -97,6 +97,9 @@ struct Record {
   std::uint8_t extra_count = 0;      // how many entries of `extra` the JSON parser filled
   // Values of the extra JSON paths, in the order they were configured; empty when missing.
   std::array<std::string_view, kMaxExtraFields> extra{};
+  // Set by whoever received the line, never by the parsers (they leave them empty/false):
+  std::string_view sender;           // the sender's IP address as text; empty when unknown
+  bool truncated = false;            // the line was cut on receipt (longer than allowed)
 };
 
 }  // namespace logsift::parsers

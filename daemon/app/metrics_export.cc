@@ -137,6 +137,9 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
     out.sample("logsift_rule_matches_total", "Matches per rule since the rule set was loaded.",
                MetricType::kCounter, labels, count);
   }
+  out.counter("logsift_capture_type_mismatches_total",
+              "Captures whose value their ECS field cannot hold (kept under logsift.invalid_fields).",
+              p.capture_type_mismatches);
   out.gauge("logsift_rules_loaded", "Rules in the active rule set.", rules_loaded);
   out.counter("logsift_rule_reloads_total", "Rule sets swapped in by a reload.", p.reloads);
 
@@ -144,7 +147,13 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
   out.gauge("logsift_problems_open", "Problems open now.", d.problems_open);
   out.counter("logsift_problems_opened_total", "Problems opened.", d.problems_opened);
   out.counter("logsift_problems_reopened_total", "Resolved problems that came back.", d.problems_reopened);
-  out.counter("logsift_problems_resolved_total", "Problems resolved after their quiet period.", d.problems_resolved);
+  out.counter("logsift_problems_resolved_total", "Problems resolved (quiet period over, or their rule changed).",
+              d.problems_resolved);
+  out.counter("logsift_problems_closed_by_reload_total", "Open problems resolved because a reload changed or removed their rule.",
+              d.problems_closed_by_reload);
+  out.counter("logsift_event_time_fallbacks_total",
+              "Incidents whose own timestamp was missing or implausible; @timestamp is their arrival.",
+              d.event_time_fallbacks);
   out.counter("logsift_incidents_suppressed_total", "Incidents folded into a later alert's count.", d.incidents_suppressed);
   out.gauge("logsift_signatures", "Signatures tracked now.", d.signatures_live);
   out.counter("logsift_signature_evictions_total", "Signatures evicted at the max_signatures cap.", d.signature_evictions);

@@ -55,6 +55,8 @@ detect::DetectOptions detect_options(const config::DaemonConfig& config) {
   o.escalation_step = config.detect.escalation_step;
   o.forget_after_ms = config.detect.forget_after_ms;
   if (!config.detect.trouble_words.empty()) o.trouble_words = config.detect.trouble_words;
+  o.max_event_ahead_ms = config.detect.event_time_max_ahead_ms;
+  o.max_event_behind_ms = config.detect.event_time_max_behind_ms;
   o.max_signatures = config.detect.max_signatures;
   o.miner.max_templates = config.detect.max_templates;
   return o;

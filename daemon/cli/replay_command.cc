@@ -1,5 +1,9 @@
-// logsift replay --rules PATH [--out DIR] FILE...: the whole pipeline (parse, match, detect, emit)
-// over log files on event time, writing the alert batches the daemon would write.
+// logsift replay --rules PATH [--out DIR] [--now TIME] FILE...: the whole pipeline (parse, match,
+// detect, emit) over log files on event time, writing the alert batches the daemon would write.
+// Alerts say when logsift saw the lines (event.created) as the daemon's do: here, the time the
+// replay ran, read once (or --now, which makes a replay reproducible to the byte). At the end
+// of the input, folded counts still waiting for their interval are reported, so every
+// occurrence in the input is counted by some alert.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +22,7 @@
 #include "daemon/pipeline/record_processor.h"
 #include "daemon/emit/json_text.h"
 #include "parsers/base/clock.h"
+#include "parsers/timestamp.h"
 
 namespace logsift::cli {
 
@@ -80,14 +85,23 @@ void print_trend_report(const pipeline::RateTracking& rates, const std::vector<d
 }  // namespace
 
 int run_replay(int argc, char** argv, int first) {
-  Args args(argc, argv, first, {"rules", "out", "format", "cache", "config"});
+  Args args(argc, argv, first, {"rules", "out", "format", "cache", "config", "now"});
   auto rule_paths = args.options("rules");
   auto format = parse_format_name(args.option("format").value_or("auto"));
   if (!args.error().empty() || rule_paths.empty() || args.operands().empty() || !format) {
     std::cerr << (args.error().empty() ? "" : args.error() + "\n")
               << "usage: logsift replay --rules PATH [--rules PATH...] [--out DIR] [--format F]"
-                 " [--cache DIR] [--config logsiftd.yaml] [--trends] FILE...\n";
+                 " [--cache DIR] [--config logsiftd.yaml] [--trends] [--now 2026-03-10T00:00:00Z] FILE...\n";
     return 2;
+  }
+  std::int64_t run_us = base::system_clock_us();
+  if (const auto now = args.option("now")) {
+    const parsers::Rfc3339Time t = parsers::parse_rfc3339(*now);
+    if (t.time_us == parsers::kNoTime || t.length != now->size()) {
+      std::cerr << "--now " << *now << ": not an RFC 3339 time such as 2026-03-10T00:00:00Z\n";
+      return 2;
+    }
+    run_us = t.time_us;
   }
   auto daemon_config = replay_config(args.option("config"));
   if (!daemon_config) {
@@ -112,7 +126,7 @@ int run_replay(int argc, char** argv, int first) {
   if (set == nullptr) return 1;
 
   parsers::ParseOptions parse_options = app::parse_options(daemon_config.value());
-  parse_options.reference_time_us = base::system_clock_us();
+  parse_options.reference_time_us = run_us;
   pipeline::DetectShards detect(1, app::detect_options(daemon_config.value()));
   parse_options.expected_format = *format;
   pipeline::RecordProcessor processor(set, parse_options, detect);
@@ -131,7 +145,7 @@ int run_replay(int argc, char** argv, int first) {
 
   std::vector<detect::Alert> alerts;
   std::uint64_t lines = 0;
-  auto deliver = [&] {
+  auto deliver = [&](bool end_of_input) {
     const std::int64_t now = processor.latest_event_us() == parsers::kNoTime ? 0 : processor.latest_event_us();
     detect.advance(now, alerts);
     if (rates) {
@@ -140,6 +154,8 @@ int run_replay(int argc, char** argv, int first) {
         if (a.prediction) predictions.push_back(a);
       }
     }
+    if (end_of_input) detect.report_folded(now, alerts);
+    for (detect::Alert& a : alerts) a.created_us = run_us;
     emitter.add(alerts, now);
     emitter.poll(now);
     alerts.clear();
@@ -147,7 +163,7 @@ int run_replay(int argc, char** argv, int first) {
   // Detection time advances once per batch, as in the daemon.
   LineBatcher batcher(kLinesPerBatch, [&](const ingest::RawBatch& batch) {
     processor.process_batch(batch, alerts);
-    deliver();
+    deliver(false);
   });
   for (const auto& file : args.operands()) {
     bool opened = for_each_line(file, std::cerr, [&](std::uint64_t, std::string_view line) {
@@ -157,7 +173,7 @@ int run_replay(int argc, char** argv, int first) {
     if (!opened) return 1;
   }
   batcher.flush();
-  deliver();
+  deliver(true);
   const bool flushed = emitter.flush();
 
   const auto& c = processor.counters();

@@ -153,6 +153,11 @@ struct DetectConfig {
                                     // written this often (and at shutdown); 0 = shutdown only. A
                                     // crash loses at most this much history.
   std::string state_dir = "./logsift-data/state";  // `state_dir`: snapshot folder.
+  std::int64_t event_time_max_ahead_ms = 5 * 60 * 1000;  // `event_time_max_ahead` and
+  std::int64_t event_time_max_behind_ms = 24LL * 60 * 60 * 1000;  // `event_time_max_behind`: a
+                                    // message's own time becomes its alert's @timestamp when it
+                                    // is at most this far after / before its arrival; otherwise
+                                    // the arrival time does (counted).
   bool operator==(const DetectConfig&) const = default;
 };
 

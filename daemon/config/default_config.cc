@@ -90,6 +90,10 @@ detect:
   max_templates: 10000
   snapshot_interval: 60s      # state written this often and at shutdown; 0 = shutdown only
   state_dir: ./logsift-data/state
+  # An alert's @timestamp is the message's own time when that lies at most this far after /
+  # before its arrival (clock drift, a sender's queue replayed after an outage); else arrival.
+  event_time_max_ahead: 5m
+  event_time_max_behind: 24h
 
 # Predictive monitoring (docs/predictive.md): occurrence rates per signature, host and listener
 # against their hour-of-week baselines (anomaly alerts), and their daily trends (trend.rising,

@@ -98,7 +98,7 @@ void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {
                     {"default_count", "default_within", "default_resolve_after", "spread_hosts",
                      "suppression", "update_interval", "escalation_step", "forget_after",
                      "trouble_words", "max_signatures", "max_templates", "snapshot_interval",
-                     "state_dir"})) {
+                     "state_dir", "event_time_max_ahead", "event_time_max_behind"})) {
     return;
   }
   r.read_u32(n, "detect", "default_count", d.default_count);
@@ -114,6 +114,8 @@ void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {
   r.read_u64(n, "detect", "max_templates", d.max_templates);
   r.read_duration_ms(n, "detect", "snapshot_interval", d.snapshot_interval_ms);
   r.read_string(n, "detect", "state_dir", d.state_dir);
+  r.read_duration_ms(n, "detect", "event_time_max_ahead", d.event_time_max_ahead_ms);
+  r.read_duration_ms(n, "detect", "event_time_max_behind", d.event_time_max_behind_ms);
 }
 
 void read_trend(YamlReader& r, const YAML::Node& n, TrendConfig& t) {

@@ -181,6 +181,8 @@ std::vector<std::string> validate(const DaemonConfig& c) {
     p.add("detect.snapshot_interval", "must be 0 (shutdown only) or at least 1s");
   }
   if (d.state_dir.empty()) p.add("detect.state_dir", "a folder is required");
+  p.range<std::int64_t>("detect.event_time_max_ahead", d.event_time_max_ahead_ms, 0, 365 * kDayMs);
+  p.range<std::int64_t>("detect.event_time_max_behind", d.event_time_max_behind_ms, 0, 365 * kDayMs);
 
   // The JSON field map, checked as the parser will see it (it ignores what it cannot use).
   std::size_t json_paths = 0;

@@ -21,7 +21,7 @@ enum class AlertAction : std::uint8_t {
   kIncident,         // a rule matched (first of its signature, or after the suppression interval)
   kProblemOpened,    // a signature recurred `count` times within its window, or spread to K hosts
   kProblemUpdated,   // an open problem kept recurring
-  kProblemResolved,  // an open problem was quiet for `resolve_after`
+  kProblemResolved,  // an open problem was quiet for `resolve_after`, or its rule changed
   kProblemReopened,  // a resolved problem's signature came back
   // Predictive monitoring (daemon/trend), about a rate series rather than one occurrence:
   kAnomaly,           // a rate far from its seasonal baseline: opens a problem of kind anomaly
@@ -64,7 +64,12 @@ struct Alert {
   // Deterministic, 16 hex digits: XXH3 of (signature, action, interval start) for incidents, of
   // (signature, action, problem id, reopen count[, update number]) for problem alerts.
   std::string id;
-  std::int64_t time_us = 0;     // @timestamp: event time of the occurrence (or of resolution)
+  // @timestamp: when the occurrence happened (its own timestamp when plausible, else when it was
+  // seen); for problem.resolved, when the problem became resolved.
+  std::int64_t time_us = 0;
+  // event.created: when logsift made the alert (the occurrence's arrival for alerts an occurrence
+  // caused; the detection clock for alerts the passing of time caused).
+  std::int64_t created_us = 0;
 
   // The rule, or for unknown recurring messages a synthetic "auto:<template id>" rule.
   std::string rule_id;
@@ -80,10 +85,24 @@ struct Alert {
   std::vector<std::string> techniques;
 
   // The occurrence that caused the alert (the latest one for problem alerts).
-  std::string host;
+  std::string host;              // the message's host, else the sender's address
   std::string message;
   std::string original;
   std::vector<std::pair<std::string, std::string>> fields;  // extracted captures, by name
+  // Text cuts: original and message are prefixes when these are set (ingest cut the line at
+  // max_message_bytes, or detection kept at most max_kept_text_bytes). original_bytes is the
+  // length of the line as logsift received it.
+  bool original_truncated = false;
+  bool message_truncated = false;
+  std::uint64_t original_bytes = 0;
+  // The occurrence's syslog header (empty / -1 when absent) and the address it came from.
+  std::int8_t syslog_facility = -1;
+  std::int8_t syslog_severity = -1;
+  std::string app;
+  std::string procid;
+  std::string msgid;
+  std::string syslog_host;       // the host the message itself named ("" when none)
+  std::string sender;            // sender's IP address ("" in replay)
 
   // Detection state.
   std::uint64_t signature_id = 0;
@@ -91,6 +110,11 @@ struct Alert {
   std::uint64_t problem_id = 0;   // 0 when no problem is involved
   ProblemState problem_state = ProblemState::kNone;
   std::uint32_t reopen_count = 0;       // times this problem came back after resolving
+  // Every occurrence is reported by exactly one alert of its signature: as the occurrence that
+  // caused it, or folded into its suppressed_count. Alerts an occurrence caused (incident at the
+  // start of an interval, problem.opened, problem.reopened, problem.updated on arrival) count the
+  // folded ones before it; alerts the passing of time caused (folded incident, later update,
+  // resolution) count every occurrence since the previous alert, the one they show included.
   std::uint64_t occurrences = 0;        // total occurrences of the signature seen
   std::uint64_t window_count = 0;       // occurrences inside the current window
   std::uint64_t suppressed_count = 0;   // occurrences folded into this alert since the last one
@@ -108,6 +132,7 @@ struct Alert {
   std::uint32_t threshold_count = 0;    // `count` that opens a problem (after defaults)
   std::uint32_t spread_hosts = 0;       // distinct hosts that open a problem; 0 = spread off
   std::string_view open_reason;         // "recurrence" or "spread" on problem.opened/reopened
+  std::string_view resolution;          // "quiet" or "rule_changed" on problem.resolved
   std::string template_id;              // auto:* rules: the mined template's 16-hex id
   std::string template_text;            // auto:* rules: the template, variables as "<*>"
   std::optional<RatePrediction> prediction;  // anomaly, trend.rising, forecast.threshold only

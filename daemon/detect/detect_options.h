@@ -65,6 +65,16 @@ struct DetectOptions {
   // dropped); it would then open as a new problem rather than reopen. Default 7 days.
   std::int64_t forget_after_ms = defaults::kForgetAfterMs;
 
+  // --- Event time. ---
+
+  // An occurrence's own timestamp is its @timestamp when it lies at most `max_event_ahead_ms`
+  // after and at most `max_event_behind_ms` before the time it was seen (`now_us`); otherwise
+  // the time it was seen is, and the fallback is counted. A small lead absorbs clock drift (a
+  // log from the future is a wrong clock or time zone); a long lag lets queued logs (a sender's
+  // disk queue replayed after an outage) keep their own time. Defaults 5 min and 24 h.
+  std::int64_t max_event_ahead_ms = 5 * 60 * 1000;
+  std::int64_t max_event_behind_ms = 24LL * 60 * 60 * 1000;
+
   // --- Memory bounds. ---
 
   // Live signatures per Detector; the least recently seen is evicted beyond it (counted in

@@ -15,9 +15,13 @@
 //                  occurrence -> problem.reopened, reopen_count + 1,
 //                  severity + reopen_count / escalation_step (capped at critical)
 //
-// Independently of the problem, each occurrence is an incident: the first one, and the first after
-// each `suppression_ms` interval, is an incident alert; those in between are counted and carried
-// by the next incident alert, which advance() emits when the interval ends.
+// Every occurrence is reported by exactly one alert of its signature, so `occurrences` equals the
+// alerts caused by an occurrence plus the sum of all `suppressed_count`s. While no problem is open
+// each occurrence is an incident: the first one, and the first after each `suppression_ms`
+// interval, is an incident alert; those in between are folded and carried by the next incident
+// alert (which advance() emits when the interval ends) or by the problem.opened alert if the
+// signature reaches its threshold first. From problem.opened on, the problem's alerts report the
+// occurrences (updates at most once per update_interval) and no incident alert repeats them.
 //
 // Deadlines (end of a suppression interval, next allowed update, resolution) live in a min-heap
 // with at most one valid entry per signature (the one equal to its scheduled_at_us); entries that
@@ -29,6 +33,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <utility>
 
 #include "daemon/detect/detector_impl.h"
 
@@ -100,18 +105,35 @@ void Detector::Impl::record_occurrence(SignatureState& s, const parsers::Record&
   s.last_seen_us = std::max(s.last_seen_us, now_us);
   s.window.add(now_us);
 
+  const bool own_time_plausible = record.time_us != parsers::kNoTime &&
+                                  record.time_us <= now_us + ms_to_us(options_.max_event_ahead_ms) &&
+                                  record.time_us >= now_us - ms_to_us(options_.max_event_behind_ms);
+  s.last_event_us = own_time_plausible ? record.time_us : now_us;
+  counters_.event_time_fallbacks += own_time_plausible ? 0 : 1;
+
   const std::size_t max_text = options_.max_kept_text_bytes;
-  s.last_host.assign(cut(record.host, max_text));
+  const std::string_view host = host_or_sender(record);
+  s.last_host.assign(cut(host, max_text));
   s.last_message.assign(cut(record.message, max_text));
   s.last_original.assign(cut(record.original, max_text));
+  s.last_original_bytes = record.original.size();
+  s.last_original_truncated = record.truncated || record.original.size() > max_text;
+  s.last_message_truncated = record.truncated || record.message.size() > max_text;
   s.last_fields.resize(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
     s.last_fields[i].first.assign(fields[i].name);
     s.last_fields[i].second.assign(cut(fields[i].value, max_text));
   }
+  s.last_facility = record.facility;
+  s.last_syslog_severity = record.severity;
+  s.last_app.assign(cut(record.app, max_text));
+  s.last_procid.assign(cut(record.procid, max_text));
+  s.last_msgid.assign(cut(record.msgid, max_text));
+  s.last_syslog_host.assign(cut(record.host, max_text));
+  s.last_sender.assign(record.sender);
 
-  if (record.host.empty()) return;
-  const std::uint64_t h = XXH3_64bits(record.host.data(), record.host.size());
+  if (host.empty()) return;
+  const std::uint64_t h = XXH3_64bits(host.data(), host.size());
   for (HostSeen& seen : s.hosts) {
     if (seen.hash == h) {
       seen.last_seen_us = std::max(seen.last_seen_us, now_us);
@@ -120,13 +142,13 @@ void Detector::Impl::record_occurrence(SignatureState& s, const parsers::Record&
   }
   ++s.hosts_affected;
   if (s.hosts.size() < options_.host_sample_size) {
-    s.hosts.push_back({h, now_us, std::string(cut(record.host, max_text))});
+    s.hosts.push_back({h, now_us, std::string(cut(host, max_text))});
     return;
   }
   auto oldest = std::min_element(s.hosts.begin(), s.hosts.end(), [](const HostSeen& a, const HostSeen& b) {
     return a.last_seen_us < b.last_seen_us;
   });
-  *oldest = HostSeen{h, now_us, std::string(cut(record.host, max_text))};
+  *oldest = HostSeen{h, now_us, std::string(cut(host, max_text))};
 }
 
 std::uint32_t Detector::Impl::hosts_in_window(const SignatureState& s, std::int64_t now_us) const {
@@ -139,18 +161,6 @@ std::uint32_t Detector::Impl::hosts_in_window(const SignatureState& s, std::int6
 void Detector::Impl::after_occurrence(SignatureState& s, const rules::Rule* rule,
                                       std::int64_t now_us, bool incident_alerts,
                                       std::vector<Alert>& out) {
-  if (incident_alerts) {
-    if (s.incident_interval_start_us == kNever ||
-        now_us - s.incident_interval_start_us >= ms_to_us(options_.suppression_ms)) {
-      emit_incident(s, now_us, now_us, s.incident_suppressed, out);
-      s.incident_interval_start_us = now_us;
-      s.incident_suppressed = 0;
-    } else {
-      ++s.incident_suppressed;
-      ++counters_.incidents_suppressed;
-    }
-  }
-
   switch (s.problem) {
     case ProblemState::kNone: {
       const bool recurred = s.window.count(now_us) >= s.count;
@@ -166,14 +176,28 @@ void Detector::Impl::after_occurrence(SignatureState& s, const rules::Rule* rule
         s.problem_suppressed = 0;
         ++counters_.problems_opened;
         ++counters_.problems_open;
-        emit_problem(s, AlertAction::kProblemOpened, now_us, 0, recurred ? "recurrence" : "spread", out);
+        // This alert reports the opening occurrence and carries the incidents folded since the
+        // last incident alert, so no incident alert repeats them later.
+        const std::uint64_t folded = std::exchange(s.incident_suppressed, 0);
+        emit_problem(s, AlertAction::kProblemOpened, now_us, now_us, folded,
+                     recurred ? "recurrence" : "spread", out);
+      } else if (!incident_alerts) {
+        ++s.incident_suppressed;  // reported by problem.opened, if the signature gets that far
+      } else if (s.incident_interval_start_us == kNever ||
+                 now_us - s.incident_interval_start_us >= ms_to_us(options_.suppression_ms)) {
+        emit_incident(s, now_us, now_us, now_us, std::exchange(s.incident_suppressed, 0), out);
+        s.incident_interval_start_us = now_us;
+      } else {
+        ++s.incident_suppressed;
+        ++counters_.incidents_suppressed;
       }
       break;
     }
     case ProblemState::kOpen:
+      // While a problem is open its alerts report the occurrences: no incident alerts.
       if (now_us - s.last_problem_alert_us >= ms_to_us(options_.update_interval_ms)) {
         ++s.update_seq;
-        emit_problem(s, AlertAction::kProblemUpdated, now_us, s.problem_suppressed, {}, out);
+        emit_problem(s, AlertAction::kProblemUpdated, now_us, now_us, s.problem_suppressed, {}, out);
         s.last_problem_alert_us = now_us;
         s.problem_suppressed = 0;
       } else {
@@ -190,7 +214,8 @@ void Detector::Impl::after_occurrence(SignatureState& s, const rules::Rule* rule
       s.problem_suppressed = 0;
       ++counters_.problems_reopened;
       ++counters_.problems_open;
-      emit_problem(s, AlertAction::kProblemReopened, now_us, 0, "recurrence", out);
+      emit_problem(s, AlertAction::kProblemReopened, now_us, now_us,
+                   std::exchange(s.incident_suppressed, 0), "recurrence", out);
       break;
   }
   schedule(s);
@@ -198,7 +223,7 @@ void Detector::Impl::after_occurrence(SignatureState& s, const rules::Rule* rule
 
 std::int64_t Detector::Impl::next_deadline_us(const SignatureState& s) const {
   std::int64_t at = INT64_MAX;
-  if (s.incident_suppressed > 0) {
+  if (incident_owed(s)) {
     at = std::min(at, s.incident_interval_start_us + ms_to_us(options_.suppression_ms));
   }
   if (s.problem == ProblemState::kOpen) {
@@ -219,29 +244,37 @@ void Detector::Impl::schedule(SignatureState& s) {
   std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
 }
 
-void Detector::Impl::process_due(SignatureState& s, std::int64_t now_us, std::vector<Alert>& out) {
+void Detector::Impl::emit_folded_incident(SignatureState& s, std::int64_t now_us, std::vector<Alert>& out) {
+  // The folded incidents, shown with the latest of them; the interval they closed opens the next.
   const std::int64_t interval_end = s.incident_interval_start_us + ms_to_us(options_.suppression_ms);
-  if (s.incident_suppressed > 0 && interval_end <= now_us) {
-    // The folded incidents, shown with the latest of them, opening the next interval.
-    emit_incident(s, s.last_seen_us, interval_end, s.incident_suppressed, out);
-    s.incident_interval_start_us = interval_end;
-    s.incident_suppressed = 0;
+  emit_incident(s, s.last_seen_us, now_us, interval_end, std::exchange(s.incident_suppressed, 0), out);
+  s.incident_interval_start_us = interval_end;
+}
+
+void Detector::Impl::resolve(SignatureState& s, std::int64_t at_us, std::int64_t now_us,
+                             std::string_view resolution, std::vector<Alert>& out) {
+  s.problem = ProblemState::kResolved;
+  s.resolved_us = at_us;
+  ++counters_.problems_resolved;
+  --counters_.problems_open;
+  emit_problem(s, AlertAction::kProblemResolved, at_us, now_us, std::exchange(s.problem_suppressed, 0),
+               resolution, out);
+}
+
+void Detector::Impl::process_due(SignatureState& s, std::int64_t now_us, std::vector<Alert>& out) {
+  if (incident_owed(s) && s.incident_interval_start_us + ms_to_us(options_.suppression_ms) <= now_us) {
+    emit_folded_incident(s, now_us, out);
   }
   if (s.problem != ProblemState::kOpen) return;
   const std::int64_t resolve_at = s.last_seen_us + ms_to_us(s.resolve_after_ms);
   if (resolve_at <= now_us) {
-    s.problem = ProblemState::kResolved;
-    s.resolved_us = resolve_at;
-    ++counters_.problems_resolved;
-    --counters_.problems_open;
-    emit_problem(s, AlertAction::kProblemResolved, resolve_at, s.problem_suppressed, {}, out);
-    s.problem_suppressed = 0;
+    resolve(s, resolve_at, now_us, "quiet", out);
     return;
   }
   const std::int64_t update_at = s.last_problem_alert_us + ms_to_us(options_.update_interval_ms);
   if (s.problem_suppressed > 0 && update_at <= now_us) {
     ++s.update_seq;
-    emit_problem(s, AlertAction::kProblemUpdated, s.last_seen_us, s.problem_suppressed, {}, out);
+    emit_problem(s, AlertAction::kProblemUpdated, s.last_seen_us, now_us, s.problem_suppressed, {}, out);
     s.last_problem_alert_us = update_at;
     s.problem_suppressed = 0;
   }
@@ -260,7 +293,7 @@ void Detector::Impl::advance(std::int64_t now_us, std::vector<Alert>& out) {
   }
   // Forget long-quiet signatures, oldest first; the recency list is ordered by last sight.
   while (SignatureState* oldest = table_.oldest()) {
-    if (oldest->problem == ProblemState::kOpen || oldest->incident_suppressed > 0 ||
+    if (oldest->problem == ProblemState::kOpen || incident_owed(*oldest) ||
         now_us - oldest->last_seen_us < ms_to_us(options_.forget_after_ms)) {
       break;
     }
@@ -269,13 +302,31 @@ void Detector::Impl::advance(std::int64_t now_us, std::vector<Alert>& out) {
   }
 }
 
-std::size_t Detector::Impl::forget_rules(const std::function<bool(std::string_view)>& changed) {
+void Detector::Impl::report_folded(std::int64_t now_us, std::vector<Alert>& out) {
+  for (SignatureState* s = table_.oldest(); s != nullptr; s = table_.newer(*s)) {
+    if (incident_owed(*s)) emit_folded_incident(*s, now_us, out);
+    if (s->problem == ProblemState::kOpen && s->problem_suppressed > 0) {
+      ++s->update_seq;
+      emit_problem(*s, AlertAction::kProblemUpdated, s->last_seen_us, now_us, s->problem_suppressed, {}, out);
+      s->last_problem_alert_us = std::max(s->last_problem_alert_us, s->last_seen_us);
+      s->problem_suppressed = 0;
+    }
+  }
+}
+
+std::size_t Detector::Impl::forget_rules(const std::function<bool(std::string_view)>& changed,
+                                         std::int64_t now_us, std::vector<Alert>& out) {
   std::vector<std::uint64_t> doomed;
   for (SignatureState* s = table_.oldest(); s != nullptr; s = table_.newer(*s)) {
     if (changed(s->rule_id)) doomed.push_back(s->signature_id);
   }
   for (const std::uint64_t id : doomed) {
-    if (table_.find(id)->problem == ProblemState::kOpen) --counters_.problems_open;
+    SignatureState& s = *table_.find(id);
+    if (incident_owed(s)) emit_folded_incident(s, now_us, out);
+    if (s.problem == ProblemState::kOpen) {
+      ++counters_.problems_closed_by_reload;
+      resolve(s, now_us, now_us, "rule_changed", out);
+    }
     table_.erase(id);  // its heap entries find nothing when they pop
   }
   counters_.signatures_dropped_by_reload += doomed.size();

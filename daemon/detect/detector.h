@@ -41,6 +41,8 @@ struct DetectCounters {
   std::uint64_t open_problem_evictions = 0; // ... of which had an open problem
   std::uint64_t signatures_forgotten = 0;   // dropped after forget_after_ms of quiet
   std::uint64_t signatures_dropped_by_reload = 0;  // their rule changed or went away
+  std::uint64_t problems_closed_by_reload = 0;     // ... of which had an open problem
+  std::uint64_t event_time_fallbacks = 0;   // occurrences whose own time was implausible or absent
   std::uint64_t problems_open = 0;          // open now
   std::uint64_t problems_opened = 0;
   std::uint64_t problems_reopened = 0;
@@ -89,10 +91,18 @@ class Detector {
   // of signatures.
   void advance(std::int64_t now_us, std::vector<Alert>& out);
 
-  // Drops every signature of the rules `changed` says yes to (open problems included, counted in
+  // Drops every signature of the rules `changed` says yes to (counted in
   // `signatures_dropped_by_reload`); a reload calls it for rules whose content changed or that
-  // are gone, so their old windows and thresholds do not carry over. Returns how many.
-  std::size_t forget_rules(const std::function<bool(std::string_view rule_id)>& changed);
+  // are gone, so their old windows and thresholds do not carry over. Nothing vanishes unsaid:
+  // an open problem is closed with a problem.resolved alert (resolution "rule_changed") and
+  // folded incidents still owed an alert get it, both appended to `out` at `now_us`. Returns how
+  // many signatures were dropped.
+  std::size_t forget_rules(const std::function<bool(std::string_view rule_id)>& changed,
+                           std::int64_t now_us, std::vector<Alert>& out);
+
+  // Emits now every alert that folded counts are owed to, without waiting for their interval to
+  // end: the end of a replayed input, after which no advance() would report them.
+  void report_folded(std::int64_t now_us, std::vector<Alert>& out);
 
   // True when the record passes the "looks like trouble" filter (severity or trouble words).
   bool looks_like_trouble(const parsers::Record& record) const;

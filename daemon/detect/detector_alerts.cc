@@ -55,11 +55,13 @@ std::string_view problem_state_name(ProblemState s) {
   return "";
 }
 
-Alert Detector::Impl::make_alert(const SignatureState& s, AlertAction action, std::int64_t time_us,
-                                 std::uint64_t suppressed) const {
+Alert Detector::Impl::make_alert(const SignatureState& s, AlertAction action, std::int64_t at_us,
+                                 std::int64_t now_us, std::uint64_t suppressed) const {
   Alert a;
   a.action = action;
-  a.time_us = time_us;
+  // A resolution happens on the detection clock; every other alert shows an occurrence.
+  a.time_us = action == AlertAction::kProblemResolved ? at_us : s.last_event_us;
+  a.created_us = now_us;
   a.rule_id = s.rule_id;
   a.rule_name = s.rule_name;
   a.ruleset = s.ruleset;
@@ -75,13 +77,23 @@ Alert Detector::Impl::make_alert(const SignatureState& s, AlertAction action, st
   a.message = s.last_message;
   a.original = s.last_original;
   a.fields = s.last_fields;
+  a.original_truncated = s.last_original_truncated;
+  a.message_truncated = s.last_message_truncated;
+  a.original_bytes = s.last_original_bytes;
+  a.syslog_facility = s.last_facility;
+  a.syslog_severity = s.last_syslog_severity;
+  a.app = s.last_app;
+  a.procid = s.last_procid;
+  a.msgid = s.last_msgid;
+  a.syslog_host = s.last_syslog_host;
+  a.sender = s.last_sender;
   a.signature_id = s.signature_id;
   a.signature_values = s.signature_values;
   a.problem_id = s.problem_id;
   a.problem_state = s.problem;
   a.reopen_count = s.reopen_count;
   a.occurrences = s.occurrences;
-  a.window_count = s.window.count(std::max(time_us, s.last_seen_us));
+  a.window_count = s.window.count(std::max(at_us, s.last_seen_us));
   a.suppressed_count = suppressed;
   a.first_seen_us = s.first_seen_us;
   a.last_seen_us = s.last_seen_us;
@@ -101,24 +113,24 @@ Alert Detector::Impl::make_alert(const SignatureState& s, AlertAction action, st
   return a;
 }
 
-void Detector::Impl::emit_incident(SignatureState& s, std::int64_t time_us,
+void Detector::Impl::emit_incident(SignatureState& s, std::int64_t at_us, std::int64_t now_us,
                                    std::int64_t interval_start_us, std::uint64_t suppressed,
                                    std::vector<Alert>& out) {
-  Alert a = make_alert(s, AlertAction::kIncident, time_us, suppressed);
+  Alert a = make_alert(s, AlertAction::kIncident, at_us, now_us, suppressed);
   a.id = base::hex_u64(hash_words({s.signature_id, static_cast<std::uint64_t>(AlertAction::kIncident),
                             static_cast<std::uint64_t>(interval_start_us)}));
   ++counters_.alerts;
   out.push_back(std::move(a));
 }
 
-void Detector::Impl::emit_problem(SignatureState& s, AlertAction action, std::int64_t time_us,
-                                  std::uint64_t suppressed, std::string_view reason,
-                                  std::vector<Alert>& out) {
-  Alert a = make_alert(s, action, time_us, suppressed);
+void Detector::Impl::emit_problem(SignatureState& s, AlertAction action, std::int64_t at_us,
+                                  std::int64_t now_us, std::uint64_t suppressed,
+                                  std::string_view reason, std::vector<Alert>& out) {
+  Alert a = make_alert(s, action, at_us, now_us, suppressed);
   const std::uint64_t seq = action == AlertAction::kProblemUpdated ? s.update_seq : 0;
   a.id = base::hex_u64(hash_words({s.signature_id, static_cast<std::uint64_t>(action), s.problem_id,
                             s.reopen_count, seq}));
-  a.open_reason = reason;
+  (action == AlertAction::kProblemResolved ? a.resolution : a.open_reason) = reason;
   ++counters_.alerts;
   out.push_back(std::move(a));
 }

@@ -22,7 +22,9 @@ class Detector::Impl {
   void observe_unmatched(const parsers::Record& record, std::int64_t now_us,
                          std::vector<Alert>& out);
   void advance(std::int64_t now_us, std::vector<Alert>& out);
-  std::size_t forget_rules(const std::function<bool(std::string_view)>& changed);
+  std::size_t forget_rules(const std::function<bool(std::string_view)>& changed, std::int64_t now_us,
+                           std::vector<Alert>& out);
+  void report_folded(std::int64_t now_us, std::vector<Alert>& out);
   bool looks_like_trouble(const parsers::Record& record) const;
   DetectCounters counters() const;
 
@@ -34,6 +36,14 @@ class Detector::Impl {
   void after_occurrence(SignatureState& s, const rules::Rule* rule, std::int64_t now_us,
                         bool incident_alerts, std::vector<Alert>& out);
   void process_due(SignatureState& s, std::int64_t now_us, std::vector<Alert>& out);
+  // Incident alerts are on for the signature and occurrences wait for the next one.
+  static bool incident_owed(const SignatureState& s) {
+    return s.incident_suppressed > 0 && s.incident_interval_start_us != kNever;
+  }
+  // The folded incidents as one alert, opening the next suppression interval.
+  void emit_folded_incident(SignatureState& s, std::int64_t now_us, std::vector<Alert>& out);
+  void resolve(SignatureState& s, std::int64_t at_us, std::int64_t now_us, std::string_view resolution,
+               std::vector<Alert>& out);
   // The open problem's quiet period ended before `now_us` (its resolution is owed).
   bool resolution_due(const SignatureState& s, std::int64_t now_us) const;
   std::int64_t next_deadline_us(const SignatureState& s) const;
@@ -41,12 +51,14 @@ class Detector::Impl {
   SignatureState& insert(std::uint64_t signature_id, bool* inserted);
   std::uint32_t hosts_in_window(const SignatureState& s, std::int64_t now_us) const;
 
-  // Alerts (detector_alerts.cc).
-  Alert make_alert(const SignatureState& s, AlertAction action, std::int64_t time_us,
-                   std::uint64_t suppressed) const;
-  void emit_incident(SignatureState& s, std::int64_t time_us, std::int64_t interval_start_us,
-                     std::uint64_t suppressed, std::vector<Alert>& out);
-  void emit_problem(SignatureState& s, AlertAction action, std::int64_t time_us,
+  // Alerts (detector_alerts.cc). `at_us` is the alert's time on the detection clock (the
+  // occurrence's, or a deadline's), `now_us` when it is made (event.created).
+  Alert make_alert(const SignatureState& s, AlertAction action, std::int64_t at_us,
+                   std::int64_t now_us, std::uint64_t suppressed) const;
+  void emit_incident(SignatureState& s, std::int64_t at_us, std::int64_t now_us,
+                     std::int64_t interval_start_us, std::uint64_t suppressed, std::vector<Alert>& out);
+  // `reason`: open_reason for problem.opened/reopened, resolution for problem.resolved.
+  void emit_problem(SignatureState& s, AlertAction action, std::int64_t at_us, std::int64_t now_us,
                     std::uint64_t suppressed, std::string_view reason, std::vector<Alert>& out);
 
   struct Deadline {

@@ -116,8 +116,13 @@ void Detector::observe_unmatched(const parsers::Record& record, std::int64_t now
 
 void Detector::advance(std::int64_t now_us, std::vector<Alert>& out) { impl_->advance(now_us, out); }
 
-std::size_t Detector::forget_rules(const std::function<bool(std::string_view)>& changed) {
-  return impl_->forget_rules(changed);
+std::size_t Detector::forget_rules(const std::function<bool(std::string_view)>& changed,
+                                   std::int64_t now_us, std::vector<Alert>& out) {
+  return impl_->forget_rules(changed, now_us, out);
+}
+
+void Detector::report_folded(std::int64_t now_us, std::vector<Alert>& out) {
+  impl_->report_folded(now_us, out);
 }
 
 bool Detector::looks_like_trouble(const parsers::Record& record) const {

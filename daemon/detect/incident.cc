@@ -29,6 +29,7 @@ std::string_view group_value(const Incident& incident, std::string_view name) {
   for (const rules::Capture& c : incident.fields) {
     if (c.name == name) return c.value;
   }
+  if (name == "host") return host_or_sender(*incident.record);
   return rules::named_record_field(*incident.record, name).value_or(std::string_view{});
 }
 

@@ -3,8 +3,9 @@
 // An Incident is a view of one rule match, valid only for the duration of the call it is passed
 // to: the detector copies what it keeps. Its signature is the rule id plus the values of the
 // rule's `group_by` names (default: host). Each name resolves to the capture of that name if the
-// match extracted one, else to a record field: host, app, procid, msgid, message, original, or an
-// RFC 5424 structured-data parameter sd.<id>.<param> (the loader rejects other names). The signature id is XXH3_64bits of a canonical encoding (rule id,
+// match extracted one, else to a record field: host (the sender's address when the message names
+// no host), app, procid, msgid, message, original, or an RFC 5424 structured-data parameter
+// sd.<id>.<param> (the loader rejects other names). The signature id is XXH3_64bits of a canonical encoding (rule id,
 // then each name=value, every string length-prefixed with a little-endian u32), so it is the same
 // on every machine, in every process, before and after a restart.
 //
@@ -35,6 +36,11 @@ struct Incident {
   std::uint64_t signature = 0;
   bool has_signature = false;
 };
+
+// The host a record is about: the one it names, else the address it came from (may be empty).
+inline std::string_view host_or_sender(const parsers::Record& record) {
+  return record.host.empty() ? record.sender : record.host;
+}
 
 // The group_by names a rule uses: its own list, or {"host"} when the list is empty.
 std::span<const std::string> effective_group_by(const rules::Rule& rule);

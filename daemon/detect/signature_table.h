@@ -59,12 +59,25 @@ struct SignatureState {
   std::uint32_t hosts_affected = 0;
 
   // Latest occurrence, for alerts emitted after the call that saw it.
-  std::string last_host;
+  std::string last_host;             // the record's host, else its sender
   std::string last_message;
   std::string last_original;
   std::vector<std::pair<std::string, std::string>> last_fields;
+  std::int64_t last_event_us = 0;    // its own time when plausible, else when it was seen
+  std::uint64_t last_original_bytes = 0;
+  bool last_original_truncated = false;
+  bool last_message_truncated = false;
+  std::int8_t last_facility = -1;
+  std::int8_t last_syslog_severity = -1;
+  std::string last_app;
+  std::string last_procid;
+  std::string last_msgid;
+  std::string last_syslog_host;
+  std::string last_sender;
 
-  // Incident suppression: the interval that started with the last incident alert.
+  // Incident suppression: the interval that started with the last incident alert (kNever while
+  // incident alerts are off for the signature), and the occurrences not yet reported by any
+  // alert while no problem is open; the next incident or problem.opened alert carries them.
   std::int64_t incident_interval_start_us = kNever;
   std::uint64_t incident_suppressed = 0;
 

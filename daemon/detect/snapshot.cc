@@ -1,7 +1,9 @@
 // Detector snapshots: the whole detection state in one checksummed binary file.
 //
 // Layout (all integers little-endian):
-//   "LSDETECT"  u32 version (1)  u64 payload bytes  payload  u64 XXH3_64bits(payload)
+//   "LSDETECT"  u32 version (2)  u64 payload bytes  payload  u64 XXH3_64bits(payload)
+// Version 2 adds the latest occurrence's event time, text cuts, syslog header and sender to each
+// signature; version 1 files are still read (those fields start empty).
 // payload:
 //   u64 signature count, then each signature (oldest first, so a restore keeps recency);
 //   u64 template count, then each template (text, hits), oldest first.
@@ -21,7 +23,8 @@ namespace logsift::detect {
 namespace {
 
 constexpr char kMagic[8] = {'L', 'S', 'D', 'E', 'T', 'E', 'C', 'T'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
+constexpr std::uint32_t kOldestReadable = 1;
 
 using Error = SnapshotError;
 using Result = Expected<SnapshotInfo, SnapshotError>;
@@ -128,10 +131,21 @@ void write_state(Writer& w, const SignatureState& s) {
   w.u32(s.update_seq);
   w.i64(s.last_problem_alert_us);
   w.u64(s.problem_suppressed);
+  // Version 2.
+  w.i64(s.last_event_us);
+  w.u64(s.last_original_bytes);
+  w.u8(static_cast<std::uint8_t>((s.last_original_truncated ? 1 : 0) | (s.last_message_truncated ? 2 : 0)));
+  w.u8(static_cast<std::uint8_t>(s.last_facility));
+  w.u8(static_cast<std::uint8_t>(s.last_syslog_severity));
+  w.str(s.last_app);
+  w.str(s.last_procid);
+  w.str(s.last_msgid);
+  w.str(s.last_syslog_host);
+  w.str(s.last_sender);
 }
 
 // Reads one state into `s`; false (with r.ok() possibly still true) on an invalid value.
-bool read_state(Reader& r, SignatureState& s) {
+bool read_state(Reader& r, SignatureState& s, std::uint32_t version) {
   s.signature_id = r.u64();
   r.str(s.rule_id);
   r.str(s.rule_name);
@@ -177,6 +191,21 @@ bool read_state(Reader& r, SignatureState& s) {
   s.update_seq = r.u32();
   s.last_problem_alert_us = r.i64();
   s.problem_suppressed = r.u64();
+  s.last_event_us = s.last_seen_us;
+  if (version >= 2) {
+    s.last_event_us = r.i64();
+    s.last_original_bytes = r.u64();
+    const std::uint8_t cuts = r.u8();
+    s.last_original_truncated = (cuts & 1) != 0;
+    s.last_message_truncated = (cuts & 2) != 0;
+    s.last_facility = static_cast<std::int8_t>(r.u8());
+    s.last_syslog_severity = static_cast<std::int8_t>(r.u8());
+    r.str(s.last_app);
+    r.str(s.last_procid);
+    r.str(s.last_msgid);
+    r.str(s.last_syslog_host);
+    r.str(s.last_sender);
+  }
   return severity <= static_cast<std::uint8_t>(rules::Severity::kCritical) &&
          problem <= static_cast<std::uint8_t>(ProblemState::kResolved) && s.count > 0 &&
          s.within_ms > 0 && bucket_ms > 0;
@@ -232,7 +261,7 @@ Result Detector::decode_snapshot(std::string_view data, const std::string& path)
   Reader head(std::string_view(data).substr(sizeof kMagic, 12), sizeof kMagic);
   const std::uint32_t version = head.u32();
   const std::uint64_t payload_size = head.u64();
-  if (version != kVersion) {
+  if (version < kOldestReadable || version > kVersion) {
     return fail(Error::Kind::kUnsupportedVersion,
                 path + ": snapshot version " + std::to_string(version) + ", expected " + std::to_string(kVersion));
   }
@@ -252,7 +281,7 @@ Result Detector::decode_snapshot(std::string_view data, const std::string& path)
   const std::size_t signatures = r.count(64);
   for (std::size_t i = 0; i < signatures && r.ok(); ++i) {
     SignatureState loaded;
-    if (!read_state(r, loaded) || !r.ok()) {
+    if (!read_state(r, loaded, version) || !r.ok()) {
       return fail(Error::Kind::kCorrupt, path + ": invalid signature record near byte " + std::to_string(r.offset()));
     }
     bool inserted = false;

@@ -1,8 +1,10 @@
 // Alert -> ECS NDJSON line; see alert_json.h and docs/alerts.md.
 //
 // Line layout (keys always present, in this order, so every line has the same shape):
-//   @timestamp, event{kind,action,severity,id,original}, rule{id,name,ruleset}, host{name,...},
-//   message, <ECS objects of mapped captures>, labels{...}, tags[...], logsift{...}
+//   @timestamp, ecs{version}, event{kind,action,severity,id,created,original,original_truncated},
+//   rule{id,name,ruleset}, host{name,...}, log{syslog{...},source{address}}, message,
+//   <ECS objects of mapped captures>, related{ip,user} (when any), labels{...}, tags[...],
+//   logsift{...}
 // Fields that do not apply are null (or 0, "", [], {}), never missing; problem_opened,
 // resolve_after_ms and open_reason are null outside problems, template outside auto:* rules,
 // prediction outside predictive-monitoring alerts (anomaly, trend.rising, forecast.threshold).
@@ -21,20 +23,22 @@ namespace {
 
 using Field = std::pair<std::string, std::string>;
 
-// Where one extracted capture is written: an ECS field, or labels when `ecs` is null.
+// Where one extracted capture is written: an ECS field, labels (no ECS field), or
+// logsift.invalid_fields (an ECS field whose type the value does not fit).
 struct Placement {
   const EcsFieldMapping* ecs = nullptr;
+  bool invalid = false;
 };
 
 Placement place(const Field& f) {
   const EcsFieldMapping* m = find_ecs_field(f.first);
-  if (m != nullptr && m->numeric && !is_json_integer(f.second)) m = nullptr;
-  return {m};
+  if (m != nullptr && !fits_ecs_type(*m, f.second)) return {nullptr, true};
+  return {m, false};
 }
 
 bool same_target(const Field& a, Placement pa, const Field& b, Placement pb) {
   if (pa.ecs == nullptr || pb.ecs == nullptr) {
-    return pa.ecs == nullptr && pb.ecs == nullptr && a.first == b.first;
+    return pa.ecs == nullptr && pb.ecs == nullptr && pa.invalid == pb.invalid && a.first == b.first;
   }
   return pa.ecs->object == pb.ecs->object && pa.ecs->key == pb.ecs->key;
 }
@@ -231,7 +235,127 @@ void append_prediction(const detect::Alert& a, std::string& out) {
   out.push_back('}');
 }
 
-void append_logsift_object(const detect::Alert& a, std::string& out) {
+// ECS version whose field set the alert lines follow.
+constexpr std::string_view kEcsVersion = "8.11.0";
+
+// RFC 5424 facility keywords, as syslog configurations name them.
+constexpr std::array<std::string_view, 24> kFacilityNames = {
+    "kern",     "user",   "mail",   "daemon", "auth",   "syslog", "lpr",    "news",
+    "uucp",     "cron",   "authpriv", "ftp",  "ntp",    "security", "console", "solaris-cron",
+    "local0",   "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
+// RFC 5424 severity names, as ECS examples and Filebeat write them.
+constexpr std::array<std::string_view, 8> kSeverityNames = {
+    "Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug"};
+
+void append_code_and_name(int code, std::string_view name, std::string& out) {
+  out.append("{\"code\":");
+  append_json_int(code, out);
+  out.append(",\"name\":");
+  append_json_string(name, out);
+  out.push_back('}');
+}
+
+// log{syslog{facility,severity,priority,appname,procid,msgid,hostname},source{address}}: the
+// occurrence's syslog header and the address it came from; null where unknown.
+void append_log_object(const detect::Alert& a, std::string& out) {
+  const int facility = a.syslog_facility;
+  const int severity = a.syslog_severity;
+  out.append(",\"log\":{\"syslog\":{\"facility\":");
+  if (facility >= 0 && facility < static_cast<int>(kFacilityNames.size())) {
+    append_code_and_name(facility, kFacilityNames[static_cast<std::size_t>(facility)], out);
+  } else {
+    out.append("null");
+  }
+  out.append(",\"severity\":");
+  if (severity >= 0 && severity < static_cast<int>(kSeverityNames.size())) {
+    append_code_and_name(severity, kSeverityNames[static_cast<std::size_t>(severity)], out);
+  } else {
+    out.append("null");
+  }
+  out.append(",\"priority\":");
+  if (facility >= 0 && facility < 24 && severity >= 0 && severity < 8) {
+    append_json_int(facility * 8 + severity, out);
+  } else {
+    out.append("null");
+  }
+  out.append(",\"appname\":");
+  append_string_or_null(a.app, out);
+  out.append(",\"procid\":");
+  append_string_or_null(a.procid, out);
+  out.append(",\"msgid\":");
+  append_string_or_null(a.msgid, out);
+  out.append(",\"hostname\":");
+  append_string_or_null(a.syslog_host, out);
+  out.append("},\"source\":{\"address\":");
+  append_string_or_null(a.sender, out);
+  out.append("}}");
+}
+
+// Values placed at the ECS fields `wanted` selects, each once, as a JSON array; false (nothing
+// written) when there is none.
+template <typename Wanted>
+bool append_related(std::string_view key, const std::vector<Field>& fields,
+                    const Placements& placements, Wanted wanted, bool leading_comma,
+                    std::string& out) {
+  bool any = false;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const Placement p = placements.at(i);
+    if (p.ecs == nullptr || !wanted(*p.ecs)) continue;
+    bool seen = false;
+    for (std::size_t j = 0; j < i && !seen; ++j) {
+      const Placement q = placements.at(j);
+      seen = q.ecs != nullptr && wanted(*q.ecs) && fields[j].second == fields[i].second;
+    }
+    if (seen) continue;
+    if (!any) {
+      if (leading_comma) out.push_back(',');
+      append_key(key, out);
+      out.push_back('[');
+    } else {
+      out.push_back(',');
+    }
+    append_json_string(fields[i].second, out);
+    any = true;
+  }
+  if (any) out.push_back(']');
+  return any;
+}
+
+// related{ip:[...],user:[...]}: every address and user the captures named, for pivoting; the
+// object is left out when there is neither.
+void append_related_object(const std::vector<Field>& fields, const Placements& placements,
+                           std::string& out) {
+  auto is_ip = [](const EcsFieldMapping& m) { return m.ip; };
+  auto is_user = [](const EcsFieldMapping& m) {
+    return m.object == EcsObject::kUser && (m.key == "name" || m.key == "id");
+  };
+  const std::size_t start = out.size();
+  out.append(",\"related\":{");
+  const std::size_t members = out.size();
+  const bool ips = append_related("ip", fields, placements, is_ip, false, out);
+  append_related("user", fields, placements, is_user, ips, out);
+  if (out.size() == members) {
+    out.resize(start);
+  } else {
+    out.push_back('}');
+  }
+}
+
+void append_invalid_fields(const std::vector<Field>& fields, const Placements& placements,
+                           std::string& out) {
+  out.push_back('{');
+  bool first = true;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (!placements.at(i).invalid || placements.shadowed(i)) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    append_label_key(fields[i].first, out);
+    append_json_string(fields[i].second, out);
+  }
+  out.push_back('}');
+}
+
+void append_logsift_object(const detect::Alert& a, const Placements& placements, std::string& out) {
   const bool in_problem = a.problem_id != 0;
   out.append(",\"logsift\":{\"signature_id\":");
   append_hex16(a.signature_id, out);
@@ -293,6 +417,15 @@ void append_logsift_object(const detect::Alert& a, std::string& out) {
   append_template(a, out);
   out.append(",\"prediction\":");
   append_prediction(a, out);
+  out.append(",\"resolution\":");
+  append_string_or_null(a.action == detect::AlertAction::kProblemResolved ? a.resolution : std::string_view(),
+                        out);
+  out.append(",\"original_bytes\":");
+  append_json_uint(std::max<std::uint64_t>(a.original_bytes, a.original.size()), out);
+  out.append(",\"message_truncated\":");
+  out.append(a.message_truncated ? "true" : "false");
+  out.append(",\"invalid_fields\":");
+  append_invalid_fields(a.fields, placements, out);
   out.push_back('}');
 }
 
@@ -319,14 +452,20 @@ void append_alert_json(const detect::Alert& a, std::string& out) {
 
   out.append("{\"@timestamp\":");
   append_rfc3339_us(a.time_us, out);
-  out.append(",\"event\":{\"kind\":\"alert\",\"action\":");
+  out.append(",\"ecs\":{\"version\":");
+  append_json_string(kEcsVersion, out);
+  out.append("},\"event\":{\"kind\":\"alert\",\"action\":");
   append_json_string(detect::action_name(a.action), out);
   out.append(",\"severity\":");
   append_json_int(rules::severity_score(a.severity), out);
   out.append(",\"id\":");
   append_json_string(a.id, out);
+  out.append(",\"created\":");
+  append_rfc3339_us(a.created_us != 0 ? a.created_us : a.time_us, out);
   out.append(",\"original\":");
   append_json_string(a.original, out);
+  out.append(",\"original_truncated\":");
+  out.append(a.original_truncated ? "true" : "false");
   out.append("},\"rule\":{\"id\":");
   append_json_string(a.rule_id, out);
   out.append(",\"name\":");
@@ -337,7 +476,9 @@ void append_alert_json(const detect::Alert& a, std::string& out) {
   out.append("},\"host\":{\"name\":");
   append_json_string(a.host, out);
   append_object_members(EcsObject::kHost, a.fields, placements, true, out);
-  out.append("},\"message\":");
+  out.push_back('}');
+  append_log_object(a, out);
+  out.append(",\"message\":");
   append_json_string(a.message, out);
 
   for (std::size_t o = 1; o < kEcsObjectCount; ++o) {  // kHost (0) was written above
@@ -350,10 +491,13 @@ void append_alert_json(const detect::Alert& a, std::string& out) {
     out.push_back('}');
   }
 
+  append_related_object(a.fields, placements, out);
+
   out.append(",\"labels\":{");
   bool first_label = true;
   for (std::size_t i = 0; i < a.fields.size(); ++i) {
-    if (placements.at(i).ecs != nullptr || placements.shadowed(i)) continue;
+    const Placement p = placements.at(i);
+    if (p.ecs != nullptr || p.invalid || placements.shadowed(i)) continue;
     if (!first_label) out.push_back(',');
     first_label = false;
     append_label_key(a.fields[i].first, out);
@@ -366,7 +510,7 @@ void append_alert_json(const detect::Alert& a, std::string& out) {
     append_string_array(a.techniques, out);
     out.append("}}");
   }
-  append_logsift_object(a, out);
+  append_logsift_object(a, placements, out);
   out.append("}\n");
 }
 

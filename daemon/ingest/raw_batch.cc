@@ -8,10 +8,15 @@
 
 namespace logsift::ingest {
 
+std::string_view PeerAddress::write_address(std::array<char, kAddressTextBytes>& text) const {
+  static_assert(kAddressTextBytes >= INET6_ADDRSTRLEN);
+  if (inet_ntop(is_v6 ? AF_INET6 : AF_INET, bytes.data(), text.data(), text.size()) == nullptr) return {};
+  return text.data();
+}
+
 std::string PeerAddress::address_string() const {
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(is_v6 ? AF_INET6 : AF_INET, bytes.data(), text, sizeof text);
-  return text;
+  std::array<char, kAddressTextBytes> text{};
+  return std::string(write_address(text));
 }
 
 std::string PeerAddress::to_string() const {

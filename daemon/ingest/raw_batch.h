@@ -44,6 +44,9 @@ struct PeerAddress {
 
   std::string to_string() const;  // "192.0.2.1:514", "[2001:db8::1]:514"
   std::string address_string() const;  // without the port
+  // The address without the port, written into `text` (no allocation); a view of it.
+  static constexpr std::size_t kAddressTextBytes = 46;  // INET6_ADDRSTRLEN
+  std::string_view write_address(std::array<char, kAddressTextBytes>& text) const;
   bool same_address(const PeerAddress& other) const {
     return is_v6 == other.is_v6 && bytes == other.bytes;
   }

@@ -87,6 +87,8 @@ detect::DetectCounters DetectShards::counters() const {
     total.open_problem_evictions += c.open_problem_evictions;
     total.signatures_forgotten += c.signatures_forgotten;
     total.signatures_dropped_by_reload += c.signatures_dropped_by_reload;
+    total.problems_closed_by_reload += c.problems_closed_by_reload;
+    total.event_time_fallbacks += c.event_time_fallbacks;
     total.problems_open += c.problems_open;
     total.problems_opened += c.problems_opened;
     total.problems_reopened += c.problems_reopened;
@@ -99,13 +101,21 @@ detect::DetectCounters DetectShards::counters() const {
   return total;
 }
 
-std::size_t DetectShards::forget_rules(const std::function<bool(std::string_view)>& changed) {
+std::size_t DetectShards::forget_rules(const std::function<bool(std::string_view)>& changed,
+                                       std::int64_t now_us, std::vector<detect::Alert>& out) {
   std::size_t dropped = 0;
   for (auto& shard : shards_) {
     std::lock_guard lock(shard->mutex);
-    dropped += shard->detector.forget_rules(changed);
+    dropped += shard->detector.forget_rules(changed, now_us, out);
   }
   return dropped;
+}
+
+void DetectShards::report_folded(std::int64_t now_us, std::vector<detect::Alert>& out) {
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard->mutex);
+    shard->detector.report_folded(now_us, out);
+  }
 }
 
 std::vector<std::string> DetectShards::save(const std::string& dir) {

@@ -58,8 +58,12 @@ class DetectShards {
   // counters it published at its last advance() (so metrics scrapes never wait on detection).
   detect::DetectCounters counters() const;
 
-  // Drops the state of signatures whose rule `changed` names, in every shard.
-  std::size_t forget_rules(const std::function<bool(std::string_view rule_id)>& changed);
+  // Drops the state of signatures whose rule `changed` names, in every shard; appends the
+  // alerts that close them (problem.resolved with resolution "rule_changed", folded incidents).
+  std::size_t forget_rules(const std::function<bool(std::string_view rule_id)>& changed,
+                           std::int64_t now_us, std::vector<detect::Alert>& out);
+  // Reports every folded count now, in every shard (end of a replayed input).
+  void report_folded(std::int64_t now_us, std::vector<detect::Alert>& out);
 
   // Writes one snapshot generation to `dir` (detect/snapshot_store.h): shard by shard, each
   // encoded under its lock into one reused buffer and written after the lock is released, then

@@ -106,7 +106,17 @@ std::size_t Pipeline::set_rule_set(std::shared_ptr<const rules::RuleSet> rule_se
     if (it == kept.end() || it->second != rule.content_fingerprint) changed.insert(rule.id);
   }
   if (changed.empty()) return 0;
-  return detect_.forget_rules([&](std::string_view id) { return changed.count(std::string(id)) != 0; });
+  // The alerts that close the dropped signatures reach the emitter like the workers' alerts.
+  std::vector<detect::Alert> closing;
+  const std::size_t dropped = detect_.forget_rules(
+      [&](std::string_view id) { return changed.count(std::string(id)) != 0; }, options_.clock(), closing);
+  if (!closing.empty()) {
+    std::lock_guard lock(alerts_mutex_);
+    pending_alerts_.insert(pending_alerts_.end(), std::make_move_iterator(closing.begin()),
+                           std::make_move_iterator(closing.end()));
+    alerts_ready_.notify_one();
+  }
+  return dropped;
 }
 
 std::shared_ptr<const rules::RuleSet> Pipeline::rule_set() const {
@@ -162,6 +172,7 @@ void Pipeline::run_worker(Worker& worker) {
       worker.published.records = live.records;
       worker.published.matched_records = live.matched_records;
       worker.published.incidents = live.incidents;
+      worker.published.capture_type_mismatches = live.capture_type_mismatches;
       worker.published.parse_issues = live.parse_issues;
       worker.published.matches_per_rule.assign(live.matches_per_rule.begin(), live.matches_per_rule.end());
       worker.published_rules = processor.rule_set();
@@ -285,6 +296,7 @@ PipelineStats Pipeline::stats() const {
     s.records += w->published.records;
     s.matched_records += w->published.matched_records;
     s.incidents += w->published.incidents;
+    s.capture_type_mismatches += w->published.capture_type_mismatches;
     for (std::size_t i = 0; i < s.parse_issues.size(); ++i) s.parse_issues[i] += w->published.parse_issues[i];
     s.truncated += w->truncated;
     s.pcre_errors += w->pcre_errors;

@@ -16,7 +16,8 @@
 // Reload: set_rule_set() publishes a new compiled set; each worker switches between two batches,
 // so a batch is matched by one rule set from start to end. Detection state is keyed by
 // signature (rule id + group values): it survives reloads for rules whose content is unchanged
-// and is dropped for rules that changed or went away. A worker still finishing a batch with the
+// and is dropped for rules that changed or went away, whose open problems are closed by a
+// problem.resolved alert (resolution "rule_changed") handed to the emitter with the workers' alerts. A worker still finishing a batch with the
 // old set may record a few incidents of a changed rule after the drop; they age out.
 //
 // Backpressure: a store that refuses batches (a full disk, a full spool under the `block`
@@ -119,6 +120,7 @@ struct PipelineStats {
   std::uint64_t matched_records = 0;
   std::uint64_t incidents = 0;
   std::uint64_t truncated = 0;  // messages ingest flagged as truncated
+  std::uint64_t capture_type_mismatches = 0;  // captures whose value their ECS field cannot hold
   std::array<std::uint64_t, parsers::kParseIssueCount> parse_issues{};
   std::vector<std::pair<std::string, std::uint64_t>> matches_per_rule;  // rule id -> matches
   std::uint64_t pcre_errors = 0;

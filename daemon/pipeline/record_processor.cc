@@ -1,5 +1,6 @@
 #include "daemon/pipeline/record_processor.h"
 
+#include "daemon/emit/ecs_fields.h"
 #include "parsers/base/hex.h"
 
 namespace logsift::pipeline {
@@ -43,6 +44,7 @@ void RecordProcessor::process_batch(const ingest::RawBatch& batch, std::vector<d
 
 void RecordProcessor::parse_batch(const ingest::RawBatch& batch) {
   arena_.reset();
+  sender_ = {};
   records_.clear();
   times_us_.clear();
   for (const ingest::RawMessage& m : batch.messages()) {
@@ -52,6 +54,15 @@ void RecordProcessor::parse_batch(const ingest::RawBatch& batch) {
     const parsers::PaddedLine line = batch.line(m);
     parsers::Record& record = records_.emplace_back(parsers_[static_cast<std::size_t>(format)]->parse(line));
     if (record.format == parsers::Format::kJson) parsers::keep_record_strings(record, line.view(), arena_);
+    if (m.peer.port != 0) {
+      if (sender_.empty() || !m.peer.same_address(sender_peer_)) {
+        std::array<char, ingest::PeerAddress::kAddressTextBytes> text{};
+        sender_peer_ = m.peer;
+        sender_ = arena_.copy(m.peer.write_address(text));
+      }
+      record.sender = sender_;
+    }
+    record.truncated = (m.flags & ingest::kMessageTruncated) != 0;
     ++counters_.parse_issues[static_cast<std::size_t>(record.issue)];
     if (record.time_us != parsers::kNoTime &&
         (latest_event_us_ == parsers::kNoTime || record.time_us > latest_event_us_)) {
@@ -86,6 +97,9 @@ void RecordProcessor::detect_batch(std::vector<detect::Alert>& alerts) {
       ++counters_.matches_per_rule[m.rule_index];
       detect::Incident& incident = incidents_.emplace_back(
           detect::Incident{&rules[m.rule_index], &record, matcher_->fields(m), times_us_[r]});
+      for (const rules::Capture& c : incident.fields) {
+        counters_.capture_type_mismatches += emit::capture_fits_ecs(c.name, c.value) ? 0 : 1;
+      }
       incident.signature = detect::signature_id(incident);
       incident.has_signature = true;
       ++shard_begin_[detect_.shard_of(incident.signature) + 1];

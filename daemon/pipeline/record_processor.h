@@ -12,6 +12,10 @@
 //      each shard its span in one call (one lock per shard per batch); unmatched records that
 //      look like trouble go to the miner's shard in one call too.
 //
+// Origin: a record carries its sender's address (RawMessage::peer as text, formatted once per run
+// of messages from one sender, kept in the arena; none for messages without a peer port, i.e.
+// not received from the network) and whether ingest truncated it.
+//
 // Time: a message's detection time is its arrival_us; a message whose arrival_us is
 // parsers::kNoTime (replay) is detected on event time: the record's own timestamp, or the latest
 // event time seen when the record has none.
@@ -42,6 +46,9 @@ struct ProcessCounters {
   std::uint64_t records = 0;
   std::uint64_t matched_records = 0;  // records at least one rule matched
   std::uint64_t incidents = 0;        // rule matches
+  // Captures placed at an ECS field whose type their value does not fit (an ip field holding no
+  // address, a port that is no integer): the alert keeps them under logsift.invalid_fields.
+  std::uint64_t capture_type_mismatches = 0;
   std::array<std::uint64_t, parsers::kParseIssueCount> parse_issues{};  // by parsers::ParseIssue
   std::vector<std::uint64_t> matches_per_rule;  // by rule index of the current rule set
 };
@@ -98,6 +105,8 @@ class RecordProcessor {
 
   // Per-batch buffers, reused.
   parsers::StringArena arena_;
+  ingest::PeerAddress sender_peer_;  // whose address sender_ holds (valid while sender_ is set)
+  std::string_view sender_;          // in arena_
   std::vector<parsers::Record> records_;
   std::vector<std::int64_t> times_us_;         // detection time per record
   std::span<const rules::RuleMatch> matches_;  // into the matcher

@@ -56,7 +56,9 @@ TEST_CASE("replay turns known recurring incidents into the known problems, the s
   for (int i = 0; i < 5; ++i) log += syslog_line(240 + i, "edge1", "203.0.113.7") + "\n";
   write_file(dir / "auth.log", log);
 
-  const std::string replay = "replay --rules " + (dir / "rules.yaml").string() + " --out ";
+  // --now fixes the time the replay runs at (event.created, the year of year-less timestamps).
+  const std::string replay =
+      "replay --now 2026-03-10T00:00:00Z --rules " + (dir / "rules.yaml").string() + " --out ";
   auto first = run_logsift(replay + (dir / "out1").string() + " " + (dir / "auth.log").string(), dir);
   INFO(first.err);
   REQUIRE(first.status == 0);
@@ -88,6 +90,66 @@ TEST_CASE("replay turns known recurring incidents into the known problems, the s
 
   // Replaying into a folder that already holds batches is refused rather than mixed.
   CHECK(run_logsift(replay + (dir / "out1").string() + " " + (dir / "auth.log").string(), dir).status == 1);
+}
+
+TEST_CASE("replay of five failures ten seconds apart reports every occurrence exactly once", "[cli][replay]") {
+  auto dir = scratch_dir("replay-counts");
+  write_file(dir / "rules.yaml", kRules);
+  // Five failures, then two more after the problem opened, and a second address failing three
+  // times: folded counts still owed when the input ends are reported, not lost.
+  std::string log;
+  auto at = [](int second, const std::string& ip) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "Mar  9 07:%02d:%02d edge1 sshd[%d]: Failed password for root from %s port 22 ssh2\n",
+                  12 + second / 60, second % 60, 2000 + second, ip.c_str());
+    return std::string(buf);
+  };
+  for (int i = 0; i < 7; ++i) log += at(i * 10, "203.0.113.7");
+  for (int i = 0; i < 3; ++i) log += at(i * 10 + 5, "198.51.100.9");
+  write_file(dir / "auth.log", log);
+  auto r = run_logsift("replay --now 2026-03-10T00:00:00Z --rules " + (dir / "rules.yaml").string() + " --out " +
+                           (dir / "out").string() + " " + (dir / "auth.log").string(), dir);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  auto decoded = run_logsift("decode " + (dir / "out").string(), dir);
+  REQUIRE(decoded.status == 0);
+
+  struct Seen {
+    std::string action;
+    std::uint64_t occurrences, suppressed;
+    std::string timestamp, created;
+  };
+  std::map<std::string, std::vector<Seen>> by_source;
+  simdjson::dom::parser parser;
+  std::istringstream in(decoded.out);
+  for (std::string line; std::getline(in, line);) {
+    auto a = parser.parse(line);
+    by_source[std::string(std::string_view(a["source"]["ip"]))].push_back(
+        {std::string(std::string_view(a["event"]["action"])), std::uint64_t(a["logsift"]["occurrences"]),
+         std::uint64_t(a["logsift"]["suppressed_count"]), std::string(std::string_view(a["@timestamp"])),
+         std::string(std::string_view(a["event"]["created"]))});
+  }
+  const auto& problem = by_source["203.0.113.7"];
+  REQUIRE(problem.size() == 3);
+  CHECK(problem[0].action == "incident");
+  CHECK(problem[0].occurrences == 1);
+  CHECK(problem[0].suppressed == 0);
+  CHECK(problem[0].timestamp == "2026-03-09T07:12:00.000000Z");  // the line's own time
+  CHECK(problem[0].created == "2026-03-10T00:00:00.000000Z");    // when the replay saw it
+  CHECK(problem[1].action == "problem.opened");
+  CHECK(problem[1].occurrences == 5);
+  CHECK(problem[1].suppressed == 3);
+  CHECK(problem[1].timestamp == "2026-03-09T07:12:40.000000Z");
+  CHECK(problem[2].action == "problem.updated");  // the 6th and 7th, owed at the end of input
+  CHECK(problem[2].occurrences == 7);
+  CHECK(problem[2].suppressed == 2);
+  const auto& incidents = by_source["198.51.100.9"];
+  REQUIRE(incidents.size() == 2);
+  CHECK(incidents[0].action == "incident");
+  CHECK(incidents[1].action == "incident");
+  CHECK(incidents[1].occurrences == 3);
+  CHECK(incidents[1].suppressed == 2);
+  CHECK(incidents[1].timestamp == "2026-03-09T07:12:25.000000Z");
 }
 
 TEST_CASE("decode reports a corrupted batch and exits 1", "[cli][decode]") {

@@ -38,6 +38,7 @@ TEST_CASE("the first incident of a signature is an incident alert and opens no p
 TEST_CASE("incidents within the suppression interval are folded into the next alert's count", "[detect]") {
   Detector d(test_options());
   auto rule = make_rule();
+  rule.recurrence.count = 10;  // no problem opens: the incidents carry the counts
   std::vector<Alert> out;
   feed(d, rule, "edge3", kT0, out);
   feed(d, rule, "edge3", kT0 + 1 * kMinute, out);
@@ -448,21 +449,36 @@ TEST_CASE("evicting a signature with an open problem is counted separately", "[d
   CHECK(c.problems_open == 0);
 }
 
-TEST_CASE("forget_rules drops the signatures of the named rules only, open problems included", "[detect]") {
+TEST_CASE("forget_rules drops the signatures of the named rules only and closes their open problems", "[detect]") {
   Detector d(test_options());
   auto changed = make_rule("sshd.failed_password");
   auto kept = make_rule("sudo.auth_failure");
   std::vector<Alert> out;
   for (int i = 0; i < 3; ++i) feed(d, changed, "edge3", kT0 + i * kMinute, out);  // opens a problem
+  feed(d, changed, "edge3", kT0 + 3 * kMinute, out);  // folded into the next update
   feed(d, changed, "edge4", kT0, out);
   feed(d, kept, "edge3", kT0, out);
   REQUIRE(d.counters().problems_open == 1);
   REQUIRE(d.counters().signatures_live == 3);
+  const std::uint64_t problem = of_action(out, AlertAction::kProblemOpened).at(0).problem_id;
 
-  CHECK(d.forget_rules([](std::string_view id) { return id == "sshd.failed_password"; }) == 2);
+  out.clear();
+  const std::int64_t reload = kT0 + 4 * kMinute;
+  CHECK(d.forget_rules([](std::string_view id) { return id == "sshd.failed_password"; }, reload, out) == 2);
   CHECK(d.counters().signatures_live == 1);
   CHECK(d.counters().problems_open == 0);
   CHECK(d.counters().signatures_dropped_by_reload == 2);
+  CHECK(d.counters().problems_closed_by_reload == 1);
+  // The open problem does not vanish: it is resolved, with the occurrence it still owed.
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].action == AlertAction::kProblemResolved);
+  CHECK(out[0].resolution == "rule_changed");
+  CHECK(out[0].problem_id == problem);
+  CHECK(out[0].problem_state == ProblemState::kResolved);
+  CHECK(out[0].suppressed_count == 1);
+  CHECK(out[0].occurrences == 4);
+  CHECK(out[0].time_us == reload);
+  CHECK(out[0].created_us == reload);
 
   // The dropped signature starts over: its next incident is a first sight, and no stale
   // deadline of the old state fires.
@@ -488,4 +504,29 @@ TEST_CASE("trouble words are found at every word start, and only there", "[detec
     INFO(no);
     CHECK_FALSE(filter.looks_like_trouble(rec));
   }
+}
+
+TEST_CASE("forget_rules reports incidents still folded for a dropped signature", "[detect]") {
+  Detector d(test_options());
+  auto rule = make_rule();
+  std::vector<Alert> out;
+  feed(d, rule, "edge3", kT0, out);
+  feed(d, rule, "edge3", kT0 + kSecond, out);
+  out.clear();
+  d.forget_rules([](std::string_view) { return true; }, kT0 + kMinute, out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].action == AlertAction::kIncident);
+  CHECK(out[0].suppressed_count == 1);
+  CHECK(out[0].occurrences == 2);
+}
+
+TEST_CASE("a quiet resolution says so", "[detect]") {
+  Detector d(test_options());
+  auto rule = make_rule();
+  std::vector<Alert> out;
+  for (int i = 0; i < 3; ++i) feed(d, rule, "edge3", kT0 + i * kMinute, out);
+  d.advance(kT0 + 60 * kMinute, out);
+  auto resolved = of_action(out, AlertAction::kProblemResolved);
+  REQUIRE(resolved.size() == 1);
+  CHECK(resolved[0].resolution == "quiet");
 }

@@ -257,13 +257,81 @@ TEST_CASE("the logsift object has the same keys in the same order on every alert
       keys_at(parse(parser, to_json_line(testing::problem_opened_example())), "/logsift");
   const auto reopened =
       keys_at(parse(parser, to_json_line(testing::auto_problem_reopened_example())), "/logsift");
+  const auto resolved =
+      keys_at(parse(parser, to_json_line(testing::problem_resolved_example())), "/logsift");
   CHECK(incident == opened);
   CHECK(incident == reopened);
+  CHECK(incident == resolved);
   for (const char* key : {"problem_opened", "open_reason", "threshold", "resolve_after_ms",
-                          "base_severity", "escalation", "template"}) {
+                          "base_severity", "escalation", "template", "resolution", "original_bytes",
+                          "message_truncated", "invalid_fields"}) {
     INFO(key);
     CHECK(std::find(incident.begin(), incident.end(), key) != incident.end());
   }
+}
+
+TEST_CASE("every alert names its ECS version, when logsift made it and whether its text was cut",
+          "[emit]") {
+  detect::Alert a = incident_example();
+  a.created_us = testing::kExampleTimeUs + 250'000;
+  simdjson::dom::parser parser;
+  auto doc = parse(parser, to_json_line(a));
+  CHECK(string_at(doc, "/ecs/version") == "8.11.0");
+  CHECK(string_at(doc, "/@timestamp") == "2026-03-09T07:12:44.123456Z");
+  CHECK(string_at(doc, "/event/created") == "2026-03-09T07:12:44.373456Z");
+  CHECK(doc.at_pointer("/event/original_truncated").get_bool().value() == false);
+  CHECK(doc.at_pointer("/logsift/message_truncated").get_bool().value() == false);
+  CHECK(int_at(doc, "/logsift/original_bytes") == static_cast<std::int64_t>(a.original.size()));
+  CHECK_FALSE(has(doc, "/event/ingested"));  // the SIEM's to set
+
+  a.original_truncated = true;
+  a.message_truncated = true;
+  a.original_bytes = 70000;
+  doc = parse(parser, to_json_line(a));
+  CHECK(doc.at_pointer("/event/original_truncated").get_bool().value() == true);
+  CHECK(doc.at_pointer("/logsift/message_truncated").get_bool().value() == true);
+  CHECK(int_at(doc, "/logsift/original_bytes") == 70000);
+}
+
+TEST_CASE("log.syslog carries the occurrence's header and log.source.address its sender", "[emit]") {
+  detect::Alert a = incident_example();
+  simdjson::dom::parser parser;
+  auto doc = parse(parser, to_json_line(a));
+  CHECK(keys_at(doc, "/log/syslog") == std::vector<std::string>{"facility", "severity", "priority", "appname",
+                                                                 "procid", "msgid", "hostname"});
+  CHECK(int_at(doc, "/log/syslog/facility/code") == 4);
+  CHECK(string_at(doc, "/log/syslog/facility/name") == "auth");
+  CHECK(int_at(doc, "/log/syslog/severity/code") == 6);
+  CHECK(string_at(doc, "/log/syslog/severity/name") == "Informational");
+  CHECK(int_at(doc, "/log/syslog/priority") == 38);
+  CHECK(string_at(doc, "/log/syslog/appname") == "sshd");
+  CHECK(string_at(doc, "/log/syslog/procid") == "2211");
+  CHECK(is_null_at(doc, "/log/syslog/msgid"));
+  CHECK(string_at(doc, "/log/syslog/hostname") == "edge3");
+  CHECK(string_at(doc, "/log/source/address") == "192.0.2.10");
+
+  // A line without PRI and host, in replay: nulls, and the host is the sender's address.
+  a.syslog_facility = -1;
+  a.syslog_severity = -1;
+  a.syslog_host.clear();
+  a.sender.clear();
+  doc = parse(parser, to_json_line(a));
+  CHECK(is_null_at(doc, "/log/syslog/facility"));
+  CHECK(is_null_at(doc, "/log/syslog/severity"));
+  CHECK(is_null_at(doc, "/log/syslog/priority"));
+  CHECK(is_null_at(doc, "/log/syslog/hostname"));
+  CHECK(is_null_at(doc, "/log/source/address"));
+}
+
+TEST_CASE("problem.resolved says why it resolved; other alerts carry no resolution", "[emit]") {
+  detect::Alert a = testing::problem_resolved_example();
+  simdjson::dom::parser parser;
+  CHECK(string_at(parse(parser, to_json_line(a)), "/logsift/resolution") == "rule_changed");
+  a.resolution = "quiet";
+  CHECK(string_at(parse(parser, to_json_line(a)), "/logsift/resolution") == "quiet");
+  detect::Alert opened = testing::problem_opened_example();
+  opened.resolution = "quiet";  // only problem.resolved writes it
+  CHECK(is_null_at(parse(parser, to_json_line(opened)), "/logsift/resolution"));
 }
 
 TEST_CASE("every action and severity has its documented label", "[emit]") {
@@ -308,10 +376,11 @@ TEST_CASE("alert lines stay valid JSON whatever bytes the alert holds", "[emit]"
   CHECK(message.find("\xEF\xBF\xBD") != std::string::npos);
   CHECK(message.ends_with("\xF0\x9F\x94\xA5 end"));
   CHECK(message.starts_with("q\"b\\s/\x01\x1f\n\r\t"));
-  CHECK(string_at(doc, "/source/ip") == message);
-  // A port that is not a number cannot be an ECS long: it goes to labels unchanged.
-  CHECK_FALSE(has(doc, "/source/port"));
-  CHECK(string_at(doc, "/labels/source_port") == message);
+  // Neither is an address or a number, so ECS's ip and long fields cannot take them: they are
+  // kept, unchanged, under logsift.invalid_fields.
+  CHECK_FALSE(has(doc, "/source"));
+  CHECK(string_at(doc, "/logsift/invalid_fields/source_ip") == message);
+  CHECK(string_at(doc, "/logsift/invalid_fields/source_port") == message);
   // Label keys carry no dots (ECS forbids them).
   CHECK(string_at(doc, "/labels/json_a_b") == "v");
   CHECK(string_at(doc, "/logsift/open_reason") == message);
@@ -324,11 +393,12 @@ TEST_CASE("a capture that maps to an ECS field already written is dropped, not r
   detect::Alert a = incident_example();
   a.fields = {{"src_ip", "192.0.2.1"}, {"source_ip", "192.0.2.2"}, {"x", "1"}, {"x", "2"}};
   const std::string line = to_json_line(a);
-  CHECK(line.find("192.0.2.2") == std::string::npos);
   CHECK(line.find("\"x\":\"2\"") == std::string::npos);
   simdjson::dom::parser parser;
   const auto doc = parse(parser, line);
   CHECK(string_at(doc, "/source/ip") == "192.0.2.1");
+  CHECK_FALSE(has(doc, "/labels/source_ip"));
+  CHECK(string_at(doc, "/related/ip/1") == "192.0.2.2");  // seen on the event all the same
   CHECK(string_at(doc, "/labels/x") == "1");
 }
 

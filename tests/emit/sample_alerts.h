@@ -19,6 +19,7 @@ inline detect::Alert incident_example() {
   a.action = detect::AlertAction::kIncident;
   a.id = "6f1c0b9e2d4a7785";
   a.time_us = kExampleTimeUs;
+  a.created_us = kExampleTimeUs + 2'104;  // received 2 ms after the sender stamped it
   a.rule_id = "sshd.failed_password";
   a.rule_name = "SSH password authentication failed";
   a.ruleset = "linux.sshd";
@@ -34,6 +35,13 @@ inline detect::Alert incident_example() {
               {"source_port", "51122"},
               {"pid", "2211"},
               {"auth_method", "password"}};
+  a.original_bytes = a.original.size();
+  a.syslog_facility = 4;  // <38>: auth, informational
+  a.syslog_severity = 6;
+  a.app = "sshd";
+  a.procid = "2211";
+  a.syslog_host = "edge3";
+  a.sender = "192.0.2.10";
   a.signature_id = 0x9a3e5f0c12d47b61;
   a.signature_values = {{"source_ip", "203.0.113.45"}};
   a.occurrences = 1;
@@ -55,6 +63,7 @@ inline detect::Alert problem_opened_example() {
   a.action = detect::AlertAction::kProblemOpened;
   a.id = "c24d80a5513fe907";
   a.time_us = kExampleTimeUs + 41'000'000;  // the fifth failure, 41 s later
+  a.created_us = a.time_us + 1'877;
   a.message = "Failed password for invalid user admin from 203.0.113.45 port 51190 ssh2";
   a.original =
       "<38>Mar  9 07:13:25 edge3 sshd[2240]: Failed password for invalid user admin from "
@@ -64,6 +73,8 @@ inline detect::Alert problem_opened_example() {
               {"source_port", "51190"},
               {"pid", "2240"},
               {"auth_method", "password"}};
+  a.original_bytes = a.original.size();
+  a.procid = "2240";
   a.problem_id = 0x51e7a2c90b36d4f8;
   a.problem_state = detect::ProblemState::kOpen;
   a.occurrences = 5;
@@ -94,6 +105,13 @@ inline detect::Alert auto_problem_reopened_example() {
   a.host = "app7";
   a.message = "nfs: server filer2 not responding, timed out";
   a.original = "<3>Mar  9 09:40:02 app7 kernel: nfs: server filer2 not responding, timed out";
+  a.original_bytes = a.original.size();
+  a.created_us = a.time_us + 3'311;
+  a.syslog_facility = 0;  // <3>: kern, error
+  a.syslog_severity = 3;
+  a.app = "kernel";
+  a.syslog_host = "app7";
+  a.sender = "2001:db8:0:7::17";
   a.signature_id = 0xe0c4a3915d7b2f16;
   a.problem_id = 0x7d15c0e94a2b6f83;
   a.problem_state = detect::ProblemState::kOpen;
@@ -112,6 +130,35 @@ inline detect::Alert auto_problem_reopened_example() {
   a.hosts = {"app7"};
   a.template_id = "82d269d2245dcbd8";
   a.template_text = "nfs: server <*> not responding, timed out";
+  return a;
+}
+
+// The problem of problem_opened_example(), closed by a reload that changed its rule: two more
+// failures had been folded since its last alert.
+inline detect::Alert problem_resolved_example() {
+  detect::Alert a = problem_opened_example();
+  a.action = detect::AlertAction::kProblemResolved;
+  a.id = "e87a0d3c5b19f264";
+  a.time_us = 1773041100000000;  // 2026-03-09T07:25:00Z: the reload
+  a.created_us = a.time_us;
+  a.problem_state = detect::ProblemState::kResolved;
+  a.open_reason = {};
+  a.resolution = "rule_changed";
+  a.message = "Failed password for invalid user test from 203.0.113.45 port 51302 ssh2";
+  a.original =
+      "<38>Mar  9 07:14:22 edge3 sshd[2262]: Failed password for invalid user test from "
+      "203.0.113.45 port 51302 ssh2";
+  a.original_bytes = a.original.size();
+  a.procid = "2262";
+  a.fields = {{"user_name", "test"},
+              {"source_ip", "203.0.113.45"},
+              {"source_port", "51302"},
+              {"pid", "2262"},
+              {"auth_method", "password"}};
+  a.occurrences = 7;
+  a.window_count = 7;
+  a.suppressed_count = 2;
+  a.last_seen_us = kExampleTimeUs + 98'000'000;
   return a;
 }
 
