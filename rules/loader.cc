@@ -32,7 +32,7 @@ constexpr std::array kFileKeys = {"ruleset", "description", "defaults", "rules"}
 constexpr std::array kRuleKeys = {"id", "name", "description", "when", "when_ignore_case",
                                   "match", "ignore", "field", "ignore_case", "severity", "tags",
                                   "group_by", "problem", "examples", "author", "references",
-                                  "uuid"};
+                                  "uuid", "allow_slow"};
 constexpr std::array kDefaultKeys = {"when", "when_ignore_case", "field", "ignore_case",
                                      "severity", "tags", "group_by", "problem", "author",
                                      "references"};
@@ -256,6 +256,7 @@ void FileReader::read_rule(const YAML::Node& node) {
   if (group_node) check_group_by(group_node, rule);
 
   read_problem(node, rule);
+  if (auto n = get(node, "allow_slow")) rule.allow_slow = boolean(n, "allow_slow").value_or(false);
   if (node["examples"]) read_examples(node["examples"], rule);
   // The rule as written plus the defaults it inherits: what a reload compares.
   rule.content_fingerprint = std::hash<std::string>{}(ruleset_ + "\n" + YAML::Dump(node) + "\n" +

@@ -90,6 +90,9 @@ struct Rule {
   std::vector<std::string> group_by;  // capture or field names that make up the signature
   Recurrence recurrence;
   std::vector<Example> examples;
+  // `allow_slow: true`: accept a pattern that must run in PCRE2 although it may backtrack
+  // without bound (rules/slow_pattern.h); otherwise compiling refuses it.
+  bool allow_slow = false;
   std::string file;        // where the rule was defined, for messages
   int line = 0;
   // Equal for two loads of the same rule text (with the same file defaults) in one process;

@@ -7,6 +7,7 @@
 
 #include "rules/database_cache.h"
 #include "rules/rule_set_internal.h"
+#include "rules/slow_pattern.h"
 
 namespace logsift::rules {
 
@@ -294,6 +295,23 @@ Expected<std::shared_ptr<const RuleSet>, std::vector<LoadError>> RuleSet::compil
       if (!err.empty()) stats.cache_errors.push_back(std::move(err));
     }
   }
+
+  // PCRE2 decides the matches of prefiltered and PCRE2-only patterns: refuse the shapes that
+  // make it backtrack without bound, unless the rule accepts the cost.
+  for (std::uint32_t p = 0; p < set->patterns_.size(); ++p) {
+    const CompiledPattern& cp = set->patterns_[p];
+    if (cp.engine == PatternEngine::kHyperscan) continue;
+    const Rule& rule = set->rules_[cp.rule_index];
+    const std::uint32_t k = p - set->first_pattern_[cp.rule_index];
+    if (rule.allow_slow || k >= rule.patterns.size()) continue;
+    const std::string why = slow_pattern_reason(pattern_expression(rule.patterns[k]));
+    if (why.empty()) continue;
+    errors.push_back({rule.file, rule.line, rule.id,
+                      "pattern '" + rule.patterns[k].source + "' must run in PCRE2 and may backtrack without bound: " +
+                          why + "; rewrite it (possessive quantifiers, atomic groups, bounded repeats) or set "
+                                "'allow_slow: true' on the rule"});
+  }
+  if (!errors.empty()) return Unexpected{std::move(errors)};
 
   stats.rules = set->rules_.size();
   stats.patterns = set->patterns_.size();

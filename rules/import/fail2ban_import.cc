@@ -145,6 +145,9 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
   y += "  - id: " + yaml_quote(id) + "\n";
   y += "    name: " + yaml_quote("fail2ban " + result.filter + ": authentication or abuse failure") + "\n";
   y += "    field: original\n";
+  // fail2ban runs these regexes on Python's backtracking engine as they are; keep accepting them
+  // (rules/slow_pattern.h would refuse some), the operator reviews what the import wrote.
+  y += "    allow_slow: true\n";
   y += "    tags: " + yaml_list({"fail2ban", result.filter}) + "\n";
   std::vector<std::string> group_by;
   if (has_id) group_by.emplace_back("failure_id");

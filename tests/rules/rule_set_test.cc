@@ -69,6 +69,7 @@ rules:
   - id: repeated.word
     name: A word twice
     match: '\b(?<word>\w+) \1\b'
+    allow_slow: true
   - id: lookahead
     name: Lookahead
     match: 'user (?!root)(?<user_name>\w+) locked'
