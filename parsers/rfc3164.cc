@@ -265,7 +265,9 @@ void note(Record* record, ParseIssue issue) {
 }
 
 // A kernel ring-buffer line as dmesg writes it, "[ 12345.678901] text" or "[Mon Mar  9 ...]
-// text", optionally after a PRI ("<6>[ 12.3] text", /dev/kmsg as some forwarders send it).
+// text", optionally after a PRI ("<6>[ 12.3] text", /dev/kmsg as some forwarders send it). Apache
+// httpd's error log ("[Mon Mar 09 07:12:44.123456 2026] [auth_basic:error] ...") shares the clock:
+// it gets the time and its text as message, and no app.
 bool read_dmesg_line(Record* record, std::string_view line, std::size_t pos,
                      const Rfc3164Options& options) {
   if (pos >= line.size() || line[pos] != '[') return false;
@@ -280,9 +282,10 @@ bool read_dmesg_line(Record* record, std::string_view line, std::size_t pos,
   }
   record->format = Format::kRfc3164;
   record->quality = Quality::kClean;
-  record->app = "kernel";
   record->message = rest.substr(text);
   record->time_us = time_us;
+  // Apache httpd's error log has the same clock, followed by "[module:level]": not the kernel.
+  if (record->message.empty() || record->message[0] != '[') record->app = "kernel";
   if (pos == 0) note(record, ParseIssue::kNoPri);
   if (time_us == kNoTime) note(record, ParseIssue::kNoTimestamp);
   return true;

@@ -26,7 +26,9 @@
 //  * Linux kernel: for app "kernel", a leading "[ 12345.678901] " uptime stamp is removed from
 //    the message (the original line keeps it). A line that is only a dmesg line ("[12345.678901]
 //    text", "[Mon Mar  9 07:12:44 2026] text", optionally after a PRI) gets app "kernel", the
-//    text as message, and the time of `dmesg -T`'s clock when it has one.
+//    text as message, and the time of `dmesg -T`'s clock when it has one. Apache httpd error log
+//    lines ("[Mon Mar 09 07:12:44.123456 2026] [auth_basic:error] ...") get that time and their
+//    text as message, without an app.
 //  * Solaris/illumos: a "[ID 800047 auth.info] " prefix of the message is removed; the number
 //    goes to msgid and, without a PRI, facility and severity come from its selector.
 // Quality: valid PRI and timestamp → kClean; a line with PRI or timestamp but something missing or

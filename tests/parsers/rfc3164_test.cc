@@ -360,6 +360,14 @@ TEST_CASE("rfc3164 reads dmesg lines as kernel messages", "[parsers][rfc3164]") 
   CHECK(d.app == "kernel");
   CHECK(format_utc(d.time_us) == "2026-03-09T07:12:44Z");
   CHECK(d.message == "Out of memory: Killed process 4242");
+  // Apache's error log shares dmesg -T's clock, but is not the kernel.
+  const Record e = parse_rfc3164(
+      "[Mon Mar 09 07:19:01.123456 2026] [auth_basic:error] [pid 1234] [client 203.0.113.98:51122] "
+      "AH01617: user admin: authentication failure for \"/admin\": Password Mismatch",
+      {});
+  CHECK(e.app.empty());
+  CHECK(format_utc(e.time_us) == "2026-03-09T07:19:01.123456Z");
+  CHECK(e.message.starts_with("[auth_basic:error] [pid 1234]"));
   // A bracketed number without a fraction is no uptime stamp.
   CHECK(parse_rfc3164("[1234] something", {}).format == Format::kRaw);
 }
