@@ -1,10 +1,12 @@
 // Detector snapshots: the whole detection state in one checksummed binary file.
 //
 // Layout (all integers little-endian):
-//   "LSDETECT"  u32 version (1)  u64 payload bytes  payload  u64 XXH3_64bits(payload)
+//   "LSDETECT"  u32 version (2)  u64 payload bytes  payload  u64 XXH3_64bits(payload)
 // payload:
 //   u64 signature count, then each signature (oldest first, so a restore keeps recency);
-//   u64 template count, then each template (text, hits), oldest first.
+//   u64 template count, then each template (text, hits, cluster id), oldest first.
+// Version 1 files (templates without cluster id) still restore: their clusters take the hash of
+// their current text as id.
 // Strings are u32 length + bytes. Reading checks every length against the bytes left, so a
 // truncated or corrupt file is an error value, never an over-read or a huge allocation.
 #include <xxhash.h>
@@ -21,7 +23,8 @@ namespace logsift::detect {
 namespace {
 
 constexpr char kMagic[8] = {'L', 'S', 'D', 'E', 'T', 'E', 'C', 'T'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
+constexpr std::uint32_t kOldestReadableVersion = 1;  // templates without cluster ids
 
 using Error = SnapshotError;
 using Result = Expected<SnapshotInfo, SnapshotError>;
@@ -201,6 +204,7 @@ SnapshotInfo Detector::encode_snapshot(std::string& out) const {
   for (const auto& t : templates) {
     w.str(t.text);
     w.u64(t.hits);
+    w.u64(t.id);
   }
   const std::size_t payload_size = out.size() - payload_at;
   for (int i = 0; i < 8; ++i) out[size_at + static_cast<std::size_t>(i)] = static_cast<char>(std::uint64_t{payload_size} >> (8 * i));
@@ -232,9 +236,10 @@ Result Detector::decode_snapshot(std::string_view data, const std::string& path)
   Reader head(std::string_view(data).substr(sizeof kMagic, 12), sizeof kMagic);
   const std::uint32_t version = head.u32();
   const std::uint64_t payload_size = head.u64();
-  if (version != kVersion) {
+  if (version < kOldestReadableVersion || version > kVersion) {
     return fail(Error::Kind::kUnsupportedVersion,
-                path + ": snapshot version " + std::to_string(version) + ", expected " + std::to_string(kVersion));
+                path + ": snapshot version " + std::to_string(version) + ", expected " +
+                    std::to_string(kOldestReadableVersion) + " to " + std::to_string(kVersion));
   }
   if (payload_size != data.size() - header - 8) {
     return fail(Error::Kind::kTruncated, path + ": payload of " + std::to_string(payload_size) +
@@ -261,10 +266,11 @@ Result Detector::decode_snapshot(std::string_view data, const std::string& path)
     s.live = true;
     s.scheduled_at_us = kNever;
   }
-  std::vector<TemplateMiner::Saved> templates(r.count(12));
+  std::vector<TemplateMiner::Saved> templates(r.count(version >= 2 ? 20 : 12));
   for (auto& t : templates) {
     r.str(t.text);
     t.hits = r.u64();
+    t.id = version >= 2 ? r.u64() : 0;
   }
   if (!r.ok() || r.left() != 0) {
     return fail(Error::Kind::kCorrupt, path + ": malformed payload at byte " + std::to_string(r.offset()));
