@@ -401,6 +401,13 @@ std::vector<RuleExplanation> explain_record(const std::shared_ptr<const RuleSet>
       any_pattern = any_pattern || e.patterns.back().matched;
       best = std::max(best, e.patterns.back().coverage);
     }
+    for (std::size_t p = 0; p < rule.ignore.size(); ++p) {
+      const Pattern& pattern = rule.ignore[p];
+      const std::string_view value = field_value(record, pattern.field, json_slot(set, pattern.field));
+      PatternVerdict verdict = judge_pattern(pattern, p, value, context.get());
+      if (!verdict.matched) verdict.literals.clear();  // what an ignore lacks explains nothing
+      e.ignores.push_back(std::move(verdict));
+    }
     if (e.matched || any_pattern) {
       e.closeness = 1;
     } else {

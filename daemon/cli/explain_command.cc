@@ -105,7 +105,14 @@ void print_explanation(const rules::RuleExplanation& e, const rules::RuleSet& se
     out << ": " << (c.holds ? "holds" : "FAILS") << " (" << c.field << " = " << quoted(c.value) << ")\n";
   }
   for (const auto& p : e.patterns) print_pattern(p, "match", out);
-  for (const auto& p : e.ignores) print_pattern(p, "ignore", out);
+  for (const auto& p : e.ignores) {
+    if (p.matched) {
+      print_pattern(p, "ignore", out);
+    } else {
+      out << "  ignore " << p.index + 1 << " on " << p.field << " " << (p.literal ? "literal " : "")
+          << quoted(p.source) << ": no match\n";
+    }
+  }
   if (!e.matched) {
     bool any_pattern = false;
     for (const auto& p : e.patterns) any_pattern = any_pattern || p.matched;

@@ -60,6 +60,16 @@ TEST_CASE("logsift explain shows the parsed fields and why each close rule match
   CHECK(r.out.find("when app is one of \"sshd\", \"sshd-session\": FAILS (app = \"dropbear\")") != std::string::npos);
   CHECK(r.out.find("a pattern matches, but a `when` condition fails") != std::string::npos);
 
+  // An ignore pattern that vetoes the match is named.
+  write_file(dir / "i.yaml", "ruleset: i\nrules:\n  - id: ssh.ign\n    name: Ignored\n"
+                             "    match: 'Failed password for (?<user_name>\\S+)'\n    ignore: 'for root '\n");
+  r = run_logsift("explain --rules " + (dir / "i.yaml").string() +
+                      " 'Mar  9 07:12:46 edge3 sshd[2211]: Failed password for root from 203.0.113.45 port 51130 ssh2'",
+                  dir);
+  INFO(r.out << r.err);
+  CHECK(r.out.find("ignore 1 on message \"for root \": matches") != std::string::npos);
+  CHECK(r.out.find("a pattern matches, but an `ignore` pattern holds it back") != std::string::npos);
+
   // --all shows every rule.
   r = run_logsift("explain --all --rules " + (dir / "r.yaml").string() + " 'hello'", dir);
   CHECK(r.out.find("svc.boom: no match") != std::string::npos);

@@ -91,3 +91,24 @@ rules:
   CHECK_FALSE(all[0].patterns[0].matched);
   CHECK(all[0].patterns[1].matched);
 }
+
+TEST_CASE("explain names the ignore pattern that held a match back", "[rules][explain]") {
+  auto set = compile_text(R"(ruleset: t
+rules:
+  - id: ssh.fail
+    name: SSH failure
+    match: 'Failed password for (?<user_name>\S+) from (?<source_ip>\S+)'
+    ignore: ['from 10\.0\.', 'for backup ']
+)");
+  const auto all = explain_record(set, message_record("Failed password for root from 10.0.0.7 port 22"));
+  REQUIRE(all.size() == 1);
+  CHECK_FALSE(all[0].matched);
+  CHECK(all[0].patterns[0].matched);
+  REQUIRE(all[0].ignores.size() == 2);
+  CHECK(all[0].ignores[0].matched);
+  CHECK_FALSE(all[0].ignores[1].matched);
+  CHECK(all[0].closeness == 1);
+  const auto other = explain_record(set, message_record("Failed password for root from 192.0.2.7 port 22"));
+  REQUIRE(other.size() == 1);
+  CHECK(other[0].matched);
+}
