@@ -153,8 +153,10 @@ std::size_t read_zone(std::string_view text, std::size_t pos, bool lenient, std:
   return length;
 }
 
-// RFC 3339 when `lenient` is false; parse_iso_time's superset when it is true.
-Rfc3339Time parse_date_time(std::string_view text, std::int32_t default_utc_offset_s, bool lenient) {
+// RFC 3339 when `lenient` is false; parse_iso_time's superset when it is true. A template, so the
+// strict RFC 5424 path carries none of the lenient branches.
+template <bool lenient>
+Rfc3339Time parse_date_time(std::string_view text, std::int32_t default_utc_offset_s) {
   Rfc3339Time out;
   unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!read_digits(text, 0, 4, &year) || text.size() < 19 || text[4] != '-' ||
@@ -206,11 +208,11 @@ Rfc3339Time parse_date_time(std::string_view text, std::int32_t default_utc_offs
 }  // namespace
 
 Rfc3339Time parse_rfc3339(std::string_view text, std::int32_t default_utc_offset_s) {
-  return parse_date_time(text, default_utc_offset_s, false);
+  return parse_date_time<false>(text, default_utc_offset_s);
 }
 
 Rfc3339Time parse_iso_time(std::string_view text, std::int32_t default_utc_offset_s) {
-  return parse_date_time(text, default_utc_offset_s, true);
+  return parse_date_time<true>(text, default_utc_offset_s);
 }
 
 BsdTime parse_bsd_time(std::string_view text, std::int64_t reference_time_us,
