@@ -35,10 +35,11 @@ std::int64_t to_time_us(std::int64_t year, unsigned month, unsigned day, unsigne
 
 // Reads ".digits" at text[pos]; keeps up to 6 digits as microseconds.
 std::size_t read_fraction(std::string_view text, std::size_t pos, std::int64_t* fraction_us,
-                          std::uint8_t* digits_out) {
+                          std::uint8_t* digits_out, char separator = '.') {
   *fraction_us = 0;
   *digits_out = 0;
-  if (pos >= text.size() || text[pos] != '.' || pos + 1 >= text.size() || !is_digit(text[pos + 1])) {
+  if (pos >= text.size() || (text[pos] != '.' && text[pos] != separator) || pos + 1 >= text.size() ||
+      !is_digit(text[pos + 1])) {
     return pos;
   }
   ++pos;
@@ -118,7 +119,44 @@ unsigned month_from_abbrev(std::string_view s) {
   }
 }
 
-Rfc3339Time parse_rfc3339(std::string_view text, std::int32_t default_utc_offset_s) {
+namespace {
+
+constexpr std::size_t kBadZone = ~std::size_t{0};
+
+// A zone at text[pos]: "Z", "+hh:mm", and with `lenient` also "+hhmm" and "+hh". Returns its
+// length, 0 when there is none, kBadZone for a sign that starts no offset.
+std::size_t read_zone(std::string_view text, std::size_t pos, bool lenient, std::int32_t* offset_s,
+                      bool* in_range) {
+  if (pos >= text.size()) return 0;
+  if (text[pos] == 'Z' || text[pos] == 'z') {
+    *offset_s = 0;
+    return 1;
+  }
+  if (text[pos] != '+' && text[pos] != '-') return 0;
+  unsigned off_h = 0, off_m = 0;
+  std::size_t length = 0;
+  if (read_digits(text, pos + 1, 2, &off_h) && pos + 3 < text.size() && text[pos + 3] == ':' &&
+      read_digits(text, pos + 4, 2, &off_m)) {
+    length = 6;
+  } else if (lenient && read_digits(text, pos + 1, 4, &off_h)) {
+    off_m = off_h % 100;
+    off_h /= 100;
+    length = 5;
+  } else if (lenient && read_digits(text, pos + 1, 2, &off_h) &&
+             (pos + 3 == text.size() || !is_digit(text[pos + 3]))) {
+    length = 3;
+  } else {
+    return kBadZone;
+  }
+  *in_range = off_h <= 23 && off_m <= 59;
+  *offset_s = static_cast<std::int32_t>(off_h * 3600 + off_m * 60) * (text[pos] == '-' ? -1 : 1);
+  return length;
+}
+
+// RFC 3339 when `lenient` is false; parse_iso_time's superset when it is true. A template, so the
+// strict RFC 5424 path carries none of the lenient branches.
+template <bool lenient>
+Rfc3339Time parse_date_time(std::string_view text, std::int32_t default_utc_offset_s) {
   Rfc3339Time out;
   unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!read_digits(text, 0, 4, &year) || text.size() < 19 || text[4] != '-' ||
@@ -129,28 +167,25 @@ Rfc3339Time parse_rfc3339(std::string_view text, std::int32_t default_utc_offset
     return out;  // kSyntax
   }
   std::int64_t fraction_us = 0;
-  std::size_t pos = read_fraction(text, 19, &fraction_us, &out.fraction_digits);
+  std::size_t pos = read_fraction(text, 19, &fraction_us, &out.fraction_digits, lenient ? ',' : '.');
 
   std::int32_t offset_s = default_utc_offset_s;
-  bool has_offset = false;
   bool offset_in_range = true;
-  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-    offset_s = 0;
-    has_offset = true;
-    ++pos;
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    unsigned off_h = 0, off_m = 0;
-    if (read_digits(text, pos + 1, 2, &off_h) && pos + 3 < text.size() && text[pos + 3] == ':' &&
-        read_digits(text, pos + 4, 2, &off_m)) {
-      offset_in_range = off_h <= 23 && off_m <= 59;
-      offset_s = static_cast<std::int32_t>(off_h * 3600 + off_m * 60) * (text[pos] == '-' ? -1 : 1);
-      has_offset = true;
-      pos += 6;
+  std::size_t zone_length = read_zone(text, pos, lenient, &offset_s, &offset_in_range);
+  if (zone_length == kBadZone) return out;  // a sign that starts no offset: kSyntax
+  // "2026-03-09 07:12:44 +0100": a zone after one space, only when it ends the token.
+  if (zone_length == 0 && lenient && pos + 1 < text.size() && text[pos] == ' ') {
+    const std::size_t spaced = read_zone(text, pos + 1, true, &offset_s, &offset_in_range);
+    const std::size_t end = pos + 1 + spaced;
+    if (spaced != 0 && spaced != kBadZone && (end == text.size() || text[end] == ' ')) {
+      zone_length = spaced + 1;
     } else {
-      out.length = 0;
-      return out;  // a sign that starts no offset: kSyntax
+      offset_s = default_utc_offset_s;
+      offset_in_range = true;
     }
   }
+  const bool has_offset = zone_length != 0;
+  pos += zone_length;
   out.length = pos;
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
       minute > 59 || second > 60 || !offset_in_range) {
@@ -168,6 +203,16 @@ Rfc3339Time parse_rfc3339(std::string_view text, std::int32_t default_utc_offset
     out.error = TimeError::kNone;
   }
   return out;
+}
+
+}  // namespace
+
+Rfc3339Time parse_rfc3339(std::string_view text, std::int32_t default_utc_offset_s) {
+  return parse_date_time<false>(text, default_utc_offset_s);
+}
+
+Rfc3339Time parse_iso_time(std::string_view text, std::int32_t default_utc_offset_s) {
+  return parse_date_time<true>(text, default_utc_offset_s);
 }
 
 BsdTime parse_bsd_time(std::string_view text, std::int64_t reference_time_us,
@@ -209,7 +254,8 @@ BsdTime parse_bsd_time(std::string_view text, std::int64_t reference_time_us,
   std::uint8_t fraction_digits = 0;
   pos = read_fraction(text, pos, &fraction_us, &fraction_digits);
   if (!has_year && read_digits(text, pos + 1, 4, &year) && text[pos] == ' ' &&
-      (pos + 5 == text.size() || text[pos + 5] == ' ' || text[pos + 5] == ':')) {
+      (pos + 5 == text.size() || text[pos + 5] == ' ' || text[pos + 5] == ':' ||
+       text[pos + 5] == ']')) {
     has_year = true;
     pos += 5;
   }

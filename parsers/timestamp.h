@@ -36,6 +36,13 @@ struct Rfc3339Time {
 // read as local time at `default_utc_offset_s` seconds east of UTC and reported as kMissingOffset.
 Rfc3339Time parse_rfc3339(std::string_view text, std::int32_t default_utc_offset_s = 0);
 
+// The ISO 8601 forms that log files carry, a superset of RFC 3339 for headers that are not RFC
+// 5424: a "," before the fraction (Java, Python), offsets without colon or minutes ("+0100",
+// "+01", as journald's short-iso and strftime's %z write them), and an offset or "Z" after one
+// space ("2026-03-09 07:12:44.123 +0100"). Strict RFC 3339 text gives the same result as
+// parse_rfc3339.
+Rfc3339Time parse_iso_time(std::string_view text, std::int32_t default_utc_offset_s = 0);
+
 // Days since 1970-01-01 for a proleptic Gregorian date (month 1..12, day 1..31).
 constexpr std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
   year -= month <= 2 ? 1 : 0;
@@ -64,7 +71,7 @@ struct BsdTime {
 
 // Parses "Mmm dd hh:mm:ss" (day space- or zero-padded, or a single digit), an optional ".fff"
 // fraction (Cisco), and an optional 4-digit year after the day or after the time ("Mar  1 2026
-// 18:46:11", "Mar  1 18:46:11 2026"). Without a year, the year is the one that puts the time
+// 18:46:11", "Mar  1 18:46:11 2026", also "...2026]" as `dmesg -T` writes it). Without a year, the year is the one that puts the time
 // closest to `reference_time_us` without being more than kMaxFutureSkewUs ahead of it (a December
 // message received in January belongs to the previous year). When `reference_time_us` is kNoTime
 // and the text has no year, time_us is kNoTime but length still reports the timestamp's extent.

@@ -7,13 +7,20 @@
 
 namespace logsift::cli {
 
+namespace {
+
+constexpr const char* kUsage =
+    "usage: logsift check [--cache DIR] PATH...\n"
+    "  Loads rule files and folders, compiles them and runs every rule's examples.\n"
+    "  --cache DIR   keep compiled Hyperscan databases in DIR\n"
+    "  exit status: 0 all well, 1 a rule or example fails, 2 usage error\n";
+
+}  // namespace
+
 int run_check(int argc, char** argv, int first) {
   Args args(argc, argv, first, {"cache"});
-  if (!args.error().empty() || args.operands().empty()) {
-    std::cerr << (args.error().empty() ? "" : args.error() + "\n")
-              << "usage: logsift check [--cache DIR] PATH...\n";
-    return 2;
-  }
+  if (auto done = handle_help_or_error(args, "check", kUsage)) return *done;
+  if (args.operands().empty()) return usage_error("check", "no rule file or folder given", kUsage);
   auto set = load_rule_set(args.operands(), args.option("cache").value_or(""), std::cerr);
   if (set == nullptr) return 1;
 

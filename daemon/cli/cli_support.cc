@@ -3,36 +3,76 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "daemon/app/settings.h"
+#include "daemon/config/load.h"
+#include "parsers/base/clock.h"
 #include "rules/rule_set_build.h"
 
 namespace logsift::cli {
 
-Args::Args(int argc, char** argv, int first, const std::vector<std::string>& value_options) {
+Args::Args(int argc, char** argv, int first, const std::vector<std::string>& value_options,
+           const std::vector<std::string>& flag_options) {
+  auto listed = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  bool options_end = false;
   for (int i = first; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.size() > 2 && a.starts_with("--")) {
-      std::string name = a.substr(2), value;
-      auto eq = name.find('=');
-      bool has_inline_value = eq != std::string::npos;
-      if (has_inline_value) {
-        value = name.substr(eq + 1);
-        name = name.substr(0, eq);
-      }
-      bool takes_value = std::find(value_options.begin(), value_options.end(), name) != value_options.end();
-      if (takes_value && !has_inline_value) {
+    if (options_end || a == "-" || a.empty() || a[0] != '-') {
+      operands_.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_end = true;
+      continue;
+    }
+    if (a == "--help" || a == "-h") {
+      help_ = true;
+      continue;
+    }
+    if (!a.starts_with("--")) {
+      if (error_.empty()) error_ = "unknown option " + a;
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    const auto eq = name.find('=');
+    const bool has_inline_value = eq != std::string::npos;
+    if (has_inline_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (listed(value_options, name)) {
+      if (!has_inline_value) {
         if (i + 1 >= argc) {
-          error_ = "option --" + name + " needs a value";
-          return;
+          if (error_.empty()) error_ = "option --" + name + " needs a value";
+          continue;
         }
         value = argv[++i];
       }
-      if (takes_value) options_.emplace_back(name, value);
-      else flags_.push_back(name);
-    } else {
-      operands_.push_back(a);
+      options_.emplace_back(name, value);
+    } else if (listed(flag_options, name)) {
+      if (has_inline_value && error_.empty()) error_ = "option --" + name + " takes no value";
+      flags_.push_back(name);
+    } else if (error_.empty()) {
+      error_ = "unknown option --" + name;
     }
   }
+}
+
+std::optional<int> handle_help_or_error(const Args& args, const char* command, const char* usage) {
+  if (args.help()) {
+    std::cout << usage;
+    return 0;
+  }
+  if (!args.error().empty()) return usage_error(command, args.error(), usage);
+  return std::nullopt;
+}
+
+int usage_error(const char* command, const std::string& message, const char* usage) {
+  std::cerr << "logsift " << command << ": " << message << "\n" << usage;
+  return 2;
 }
 
 std::optional<std::string> Args::option(const std::string& name) const {
@@ -71,6 +111,23 @@ std::optional<parsers::ExpectedFormat> parse_format_name(const std::string& name
   return std::nullopt;
 }
 
+Expected<config::DaemonConfig, std::vector<std::string>> load_daemon_config(
+    const std::optional<std::string>& file) {
+  if (!file) return config::default_config();
+  std::ifstream in(*file, std::ios::binary);
+  if (!in) return Unexpected{std::vector<std::string>{*file + ": cannot open"}};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return config::load_config(text.str(), *file);
+}
+
+parsers::ParseOptions tool_parse_options(const config::DaemonConfig& config,
+                                         const rules::RuleSet* rule_set) {
+  parsers::ParseOptions options = app::parse_options(config);
+  options.reference_time_us = base::system_clock_us();
+  if (rule_set != nullptr) options.json_fields.extra = rule_set->json_paths();
+  return options;
+}
 
 bool for_each_line(const std::string& path, std::ostream& err,
                    const std::function<void(std::uint64_t, std::string_view)>& on_line) {

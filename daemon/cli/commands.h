@@ -11,5 +11,6 @@ int run_replay(int argc, char** argv, int first);
 int run_mine(int argc, char** argv, int first);
 int run_decode(int argc, char** argv, int first);
 int run_import(int argc, char** argv, int first);
+int run_explain(int argc, char** argv, int first);
 
 }  // namespace logsift::cli

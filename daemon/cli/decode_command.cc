@@ -8,12 +8,21 @@
 
 namespace logsift::cli {
 
+namespace {
+
+constexpr const char* kUsage =
+    "usage: logsift decode [--headers] [--quiet] FILE|DIR...\n"
+    "  Alert batches back to NDJSON on standard output; verifies checksums and sequence numbers.\n"
+    "  --headers   print each batch's header record too\n"
+    "  --quiet     no summary on standard error unless something is wrong\n"
+    "  exit status: 0 all well, 1 a batch is corrupt or missing, 2 usage error\n";
+
+}  // namespace
+
 int run_decode(int argc, char** argv, int first) {
-  Args args(argc, argv, first, {});
-  if (!args.error().empty() || args.operands().empty()) {
-    std::cerr << "usage: logsift decode [--headers] [--quiet] FILE|DIR...\n";
-    return 2;
-  }
+  Args args(argc, argv, first, {}, {"headers", "quiet"});
+  if (auto done = handle_help_or_error(args, "decode", kUsage)) return *done;
+  if (args.operands().empty()) return usage_error("decode", "no batch file or folder given", kUsage);
   emit::DecodeOptions options;
   options.include_headers = args.flag("headers");
   auto report = emit::decode_paths(args.operands(), std::cout, options);

@@ -30,7 +30,7 @@ bool write_text(const fs::path& path, const std::string& text) {
 int import_fail2ban(int argc, char** argv, int first) {
   Args args(argc, argv, first, {"mode", "option", "jail", "out"});
   const auto out_dir = args.option("out");
-  if (args.flag("help")) {
+  if (args.help()) {
     std::cout << kFail2banUsage;
     return 0;
   }
@@ -105,7 +105,7 @@ constexpr const char* kSigmaUsage = "usage: logsift import sigma [--mapping FILE
 int import_sigma(int argc, char** argv, int first) {
   Args args(argc, argv, first, {"mapping", "out"});
   const auto out_dir = args.option("out");
-  if (args.flag("help")) {
+  if (args.help()) {
     std::cout << kSigmaUsage;
     return 0;
   }
@@ -162,6 +162,10 @@ int run_import(int argc, char** argv, int first) {
   const std::string kind = first < argc ? argv[first] : "";
   if (kind == "fail2ban") return import_fail2ban(argc, argv, first + 1);
   if (kind == "sigma") return import_sigma(argc, argv, first + 1);
+  if (kind == "--help" || kind == "-h") {
+    std::cout << "usage: logsift import fail2ban|sigma ...\n" << kFail2banUsage << kSigmaUsage;
+    return 0;
+  }
   std::cerr << "usage: logsift import fail2ban|sigma ...\n" << kFail2banUsage << kSigmaUsage;
   return 2;
 }

@@ -12,6 +12,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  check PATH...                      load rule files/folders, compile them, run their examples\n"
     "  test --rules PATH [FILE|-]         print the rules each log line matches, one JSON object a line\n"
+    "  explain --rules PATH LINE|-        the fields of a line and, per rule that came close, why it\n"
+    "                                     did or did not match\n"
     "  replay --rules PATH [--out DIR] [--config logsiftd.yaml] FILE...\n"
     "                                     run parse, match, detect and emit over log files on event time\n"
     "                                     with the daemon's settings (its config file, or the default)\n"
@@ -19,7 +21,9 @@ constexpr const char* kUsage =
     "  mine [--format auto|raw] [FILE|-]  the message template of every line, one JSON object a line\n"
     "  import fail2ban [--mode MODE] [--option NAME=VALUE] [--jail JAIL.conf] FILTER.conf|filter.d/ --out DIR\n"
     "  import sigma [--mapping FILE] RULE.yml|DIR --out DIR\n"
-    "                                     fail2ban filters or Sigma rules into logsift rule files\n";
+    "                                     fail2ban filters or Sigma rules into logsift rule files\n"
+    "\n"
+    "logsift COMMAND --help shows a command's options.\n";
 
 }  // namespace
 
@@ -35,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "decode") return logsift::cli::run_decode(argc, argv, 2);
   if (command == "mine") return logsift::cli::run_mine(argc, argv, 2);
   if (command == "import") return logsift::cli::run_import(argc, argv, 2);
+  if (command == "explain") return logsift::cli::run_explain(argc, argv, 2);
   std::cerr << "logsift: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -1,5 +1,6 @@
 // logsift mine [--format auto|raw] FILE: the template of every line, as the daemon's miner sees
-// it: {"line": N, "template_id": "...", "template": "..."}.
+// it: {"line": N, "template_id": "...", "template": "..."}. template_id is the id of the line's
+// cluster, which stays the same while the cluster's template text generalises: group by it.
 #include <iostream>
 
 #include "daemon/cli/cli_support.h"
@@ -10,14 +11,26 @@
 
 namespace logsift::cli {
 
+namespace {
+
+constexpr const char* kUsage =
+    "usage: logsift mine [--format auto|raw] [FILE|-]\n"
+    "  The message template of every line as the daemon's miner sees it, one JSON object a line:\n"
+    "  {\"line\":N,\"template_id\":\"ID\",\"template\":\"TEXT\"}; the id of a line's cluster stays\n"
+    "  the same when its template text later generalises.\n"
+    "  --format auto  mine the parsed message, as detection does (default)\n"
+    "  --format raw   mine each line as it is\n";
+
+}  // namespace
+
 int run_mine(int argc, char** argv, int first) {
   Args args(argc, argv, first, {"format"});
+  if (auto done = handle_help_or_error(args, "mine", kUsage)) return *done;
   const std::string format = args.option("format").value_or("auto");
-  if (!args.error().empty() || args.operands().size() > 1 || (format != "auto" && format != "raw")) {
-    std::cerr << (args.error().empty() ? "" : args.error() + "\n")
-              << "usage: logsift mine [--format auto|raw] [FILE|-]\n";
-    return 2;
+  if (format != "auto" && format != "raw") {
+    return usage_error("mine", "--format: '" + format + "' is not auto or raw", kUsage);
   }
+  if (args.operands().size() > 1) return usage_error("mine", "give one input FILE or -", kUsage);
   parsers::ParseOptions options;
   options.reference_time_us = base::system_clock_us();
   parsers::LineParser parser(options);

@@ -6,16 +6,12 @@
 // occurrence in the input is counted by some alert.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "daemon/app/settings.h"
 #include "daemon/cli/cli_support.h"
 #include "daemon/cli/commands.h"
-#include "daemon/config/load.h"
 #include "daemon/emit/file_sink.h"
-#include "daemon/ingest/ingest_server.h"
 #include "daemon/pipeline/alert_emitter.h"
 #include "daemon/pipeline/detect_shards.h"
 #include "daemon/pipeline/rate_tracking.h"
@@ -32,16 +28,17 @@ namespace {
 // come due).
 constexpr std::size_t kLinesPerBatch = 256;
 
-// The daemon configuration whose detect, parse and emit settings the replay uses: the file given
-// with --config, else the embedded default, so a replay behaves as logsiftd would.
-Expected<config::DaemonConfig, std::vector<std::string>> replay_config(const std::optional<std::string>& file) {
-  if (!file) return config::default_config();
-  std::ifstream in(*file, std::ios::binary);
-  if (!in) return Unexpected{std::vector<std::string>{*file + ": cannot open"}};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return config::load_config(text.str(), *file);
-}
+constexpr const char* kUsage =
+    "usage: logsift replay --rules PATH [--rules PATH...] [--out DIR] [--format F] [--cache DIR]\n"
+    "                      [--config logsiftd.yaml] [--trends] [--now TIME] FILE...\n"
+    "  Runs parse, match, detect and emit over log files on event time, with the daemon's\n"
+    "  settings (its config file, or the embedded default), and writes the alert batches.\n"
+    "  --out DIR      an empty folder for the batches (default logsift-replay)\n"
+    "  --format F     auto, rfc5424, rfc3164 or json (default auto)\n"
+    "  --config FILE  the daemon's config: parse, detect and emit settings\n"
+    "  --cache DIR    keep compiled Hyperscan databases in DIR\n"
+    "  --now TIME     the time the replay runs at (event.created), RFC 3339; makes output reproducible\n"
+    "  --trends       print what predictive monitoring found (anomalies, trends, busiest series)\n";
 
 // What predictive monitoring found: its alerts, then the busiest series with their baseline,
 // anomaly state and trend.
@@ -85,25 +82,25 @@ void print_trend_report(const pipeline::RateTracking& rates, const std::vector<d
 }  // namespace
 
 int run_replay(int argc, char** argv, int first) {
-  Args args(argc, argv, first, {"rules", "out", "format", "cache", "config", "now"});
+  Args args(argc, argv, first, {"rules", "out", "format", "cache", "config", "now"}, {"trends"});
+  if (auto done = handle_help_or_error(args, "replay", kUsage)) return *done;
   auto rule_paths = args.options("rules");
-  auto format = parse_format_name(args.option("format").value_or("auto"));
-  if (!args.error().empty() || rule_paths.empty() || args.operands().empty() || !format) {
-    std::cerr << (args.error().empty() ? "" : args.error() + "\n")
-              << "usage: logsift replay --rules PATH [--rules PATH...] [--out DIR] [--format F]"
-                 " [--cache DIR] [--config logsiftd.yaml] [--trends] [--now 2026-03-10T00:00:00Z] FILE...\n";
-    return 2;
+  if (rule_paths.empty()) return usage_error("replay", "--rules is required", kUsage);
+  if (args.operands().empty()) return usage_error("replay", "no log FILE given", kUsage);
+  const std::string format_name = args.option("format").value_or("auto");
+  auto format = parse_format_name(format_name);
+  if (!format) {
+    return usage_error("replay", "--format: '" + format_name + "' is not " + kFormatNames, kUsage);
   }
   std::int64_t run_us = base::system_clock_us();
   if (const auto now = args.option("now")) {
     const parsers::Rfc3339Time t = parsers::parse_rfc3339(*now);
     if (t.time_us == parsers::kNoTime || t.length != now->size()) {
-      std::cerr << "--now " << *now << ": not an RFC 3339 time such as 2026-03-10T00:00:00Z\n";
-      return 2;
+      return usage_error("replay", "--now: '" + *now + "' is not an RFC 3339 time such as 2026-03-10T00:00:00Z", kUsage);
     }
     run_us = t.time_us;
   }
-  auto daemon_config = replay_config(args.option("config"));
+  auto daemon_config = load_daemon_config(args.option("config"));
   if (!daemon_config) {
     for (const auto& e : daemon_config.error()) std::cerr << e << "\n";
     return 1;
@@ -125,7 +122,7 @@ int run_replay(int argc, char** argv, int first) {
   auto set = load_rule_set(rule_paths, args.option("cache").value_or(daemon_config.value().rules.cache_dir), std::cerr);
   if (set == nullptr) return 1;
 
-  parsers::ParseOptions parse_options = app::parse_options(daemon_config.value());
+  parsers::ParseOptions parse_options = tool_parse_options(daemon_config.value(), nullptr);
   parse_options.reference_time_us = run_us;
   pipeline::DetectShards detect(1, app::detect_options(daemon_config.value()));
   parse_options.expected_format = *format;

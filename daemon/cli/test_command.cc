@@ -1,4 +1,4 @@
-// logsift test --rules PATH [FILE|-]: which rules each log line matches, as one JSON object a
+// logsift test --rules PATH [--config FILE] [FILE|-]: which rules each log line matches, as one JSON object a
 // line: {"line": N, "matches": [{"rule": "<id>", "fields": {...}}]}.
 //
 // Lines go through the same batch step as in the daemon (parse, match, detect); detection runs on
@@ -11,7 +11,6 @@
 #include "daemon/cli/commands.h"
 #include "daemon/emit/json_text.h"
 #include "daemon/pipeline/record_processor.h"
-#include "parsers/base/clock.h"
 
 namespace logsift::cli {
 
@@ -20,24 +19,38 @@ namespace {
 // Lines per batch; a person typing lines gets each answer at once.
 constexpr std::size_t kLinesPerBatch = 256;
 
+constexpr const char* kUsage =
+    "usage: logsift test --rules PATH [--rules PATH...] [--config logsiftd.yaml]\n"
+    "                    [--format auto|rfc5424|rfc3164|json] [--cache DIR] [FILE|-]\n"
+    "  Prints the rules each log line matches, one JSON object a line:\n"
+    "  {\"line\":N,\"matches\":[{\"rule\":\"ID\",\"fields\":{...}}]}\n"
+    "  --config FILE  read lines with that daemon config's JSON field mapping and time zone\n"
+    "  --format F     parse every line as F instead of sniffing each one\n"
+    "  --cache DIR    keep compiled Hyperscan databases in DIR\n";
+
 }  // namespace
 
 int run_test(int argc, char** argv, int first) {
-  Args args(argc, argv, first, {"rules", "format", "cache"});
+  Args args(argc, argv, first, {"rules", "format", "cache", "config"});
+  if (auto done = handle_help_or_error(args, "test", kUsage)) return *done;
   auto rule_paths = args.options("rules");
-  auto format = parse_format_name(args.option("format").value_or("auto"));
-  if (!args.error().empty() || rule_paths.empty() || args.operands().size() > 1 || !format) {
-    std::cerr << (args.error().empty() ? "" : args.error() + "\n")
-              << "usage: logsift test --rules PATH [--rules PATH...] [--format auto|rfc5424|rfc3164|json]"
-                 " [--cache DIR] [FILE|-]\n";
-    return 2;
+  if (rule_paths.empty()) return usage_error("test", "--rules is required", kUsage);
+  if (args.operands().size() > 1) return usage_error("test", "give one input FILE or -", kUsage);
+  const std::string format_name = args.option("format").value_or("auto");
+  auto format = parse_format_name(format_name);
+  if (!format) {
+    return usage_error("test", "--format: '" + format_name + "' is not " + kFormatNames, kUsage);
+  }
+  auto daemon_config = load_daemon_config(args.option("config"));
+  if (!daemon_config) {
+    for (const auto& e : daemon_config.error()) std::cerr << e << "\n";
+    return 1;
   }
   auto set = load_rule_set(rule_paths, args.option("cache").value_or(""), std::cerr);
   if (set == nullptr) return 1;
 
-  parsers::ParseOptions options;
+  parsers::ParseOptions options = tool_parse_options(daemon_config.value(), set.get());
   options.expected_format = *format;
-  options.reference_time_us = base::system_clock_us();
   pipeline::DetectShards detect(1, detect::DetectOptions{});
   pipeline::RecordProcessor processor(set, options, detect);
   std::vector<detect::Alert> alerts;

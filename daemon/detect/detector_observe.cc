@@ -52,15 +52,10 @@ void Detector::Impl::observe_unmatched(const parsers::Record& record, std::int64
   const TemplateRef ref = miner_.add(record.message);
   const std::uint64_t sig = auto_signature_id(ref.id);
   if (ref.changed) {
-    // The template generalised: carry its signature's history over to the new id.
-    const std::uint64_t old_sig = auto_signature_id(ref.previous_id);
-    if (SignatureState* old = table_.find(old_sig); old && table_.rekey(old_sig, sig)) {
-      old->scheduled_at_us = kNever;  // its heap entry names the old id
-      old->rule_id = auto_rule_id(ref.id);
+    // The template generalised; the cluster id, and so the signature, stays: keep the text current.
+    if (SignatureState* old = table_.find(sig)) {
       old->rule_name = auto_rule_name(ref.text);
-      old->template_id = ref.id;
       old->template_text.assign(ref.text);
-      schedule(*old);
     }
   }
   bool inserted = false;

@@ -1,12 +1,15 @@
 // Detector snapshots: the whole detection state in one checksummed binary file.
 //
 // Layout (all integers little-endian):
-//   "LSDETECT"  u32 version (2)  u64 payload bytes  payload  u64 XXH3_64bits(payload)
+//   "LSDETECT"  u32 version (3)  u64 payload bytes  payload  u64 XXH3_64bits(payload)
 // Version 2 adds the latest occurrence's event time, text cuts, syslog header and sender to each
-// signature; version 1 files are still read (those fields start empty).
+// signature; version 3 adds each template's cluster id. Older files are still read (the added
+// fields start empty).
 // payload:
 //   u64 signature count, then each signature (oldest first, so a restore keeps recency);
-//   u64 template count, then each template (text, hits), oldest first.
+//   u64 template count, then each template (text, hits, cluster id), oldest first.
+// Files before version 3 (templates without cluster id) still restore: their clusters take the
+// hash of their current text as id.
 // Strings are u32 length + bytes. Reading checks every length against the bytes left, so a
 // truncated or corrupt file is an error value, never an over-read or a huge allocation.
 #include <xxhash.h>
@@ -23,7 +26,7 @@ namespace logsift::detect {
 namespace {
 
 constexpr char kMagic[8] = {'L', 'S', 'D', 'E', 'T', 'E', 'C', 'T'};
-constexpr std::uint32_t kVersion = 2;
+constexpr std::uint32_t kVersion = 3;
 constexpr std::uint32_t kOldestReadable = 1;
 
 using Error = SnapshotError;
@@ -230,6 +233,7 @@ SnapshotInfo Detector::encode_snapshot(std::string& out) const {
   for (const auto& t : templates) {
     w.str(t.text);
     w.u64(t.hits);
+    w.u64(t.id);
   }
   const std::size_t payload_size = out.size() - payload_at;
   for (int i = 0; i < 8; ++i) out[size_at + static_cast<std::size_t>(i)] = static_cast<char>(std::uint64_t{payload_size} >> (8 * i));
@@ -263,7 +267,8 @@ Result Detector::decode_snapshot(std::string_view data, const std::string& path)
   const std::uint64_t payload_size = head.u64();
   if (version < kOldestReadable || version > kVersion) {
     return fail(Error::Kind::kUnsupportedVersion,
-                path + ": snapshot version " + std::to_string(version) + ", expected " + std::to_string(kVersion));
+                path + ": snapshot version " + std::to_string(version) + ", expected " +
+                    std::to_string(kOldestReadable) + " to " + std::to_string(kVersion));
   }
   if (payload_size != data.size() - header - 8) {
     return fail(Error::Kind::kTruncated, path + ": payload of " + std::to_string(payload_size) +
@@ -290,10 +295,11 @@ Result Detector::decode_snapshot(std::string_view data, const std::string& path)
     s.live = true;
     s.scheduled_at_us = kNever;
   }
-  std::vector<TemplateMiner::Saved> templates(r.count(12));
+  std::vector<TemplateMiner::Saved> templates(r.count(version >= 3 ? 20 : 12));
   for (auto& t : templates) {
     r.str(t.text);
     t.hits = r.u64();
+    t.id = version >= 3 ? r.u64() : 0;
   }
   if (!r.ok() || r.left() != 0) {
     return fail(Error::Kind::kCorrupt, path + ": malformed payload at byte " + std::to_string(r.offset()));

@@ -30,7 +30,7 @@ struct Cluster {
   std::vector<std::uint64_t> hashes;  // per position; kWildcardHash for variables
   std::vector<std::string> tokens;    // per position, "<*>" for variables
   std::string text;
-  std::uint64_t id = 0;
+  std::uint64_t id = 0;         // stable for the cluster's life: the hash of its first template
   std::uint64_t hits = 0;
   std::uint64_t leaf_key = 0;
   std::uint32_t prev = kNone;  // recency list: prev is more recently seen
@@ -67,8 +67,9 @@ class TemplateMiner::Impl {
     return mine(true);
   }
 
-  // Clusters tokens_; with `may_join` false it always starts a new cluster (import).
-  TemplateRef mine(bool may_join) {
+  // Clusters tokens_; with `may_join` false it always starts a new cluster (import) whose id is
+  // `restored_id` (when not 0).
+  TemplateRef mine(bool may_join, std::uint64_t restored_id = 0) {
     const std::size_t n = tokens_.size();
     hashes_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -96,14 +97,14 @@ class TemplateMiner::Impl {
         best_wild = wild;
       }
     }
+    // The epsilon keeps exact fractions (4 of 5 against 0.8) on the joining side.
     const bool match = best != kNone &&
                        (n == 0 || static_cast<double>(best_equal) >=
-                                      options_.similarity_threshold * static_cast<double>(n));
+                                      options_.similarity_threshold * static_cast<double>(n) - 1e-9);
     TemplateRef ref;
     if (match) {
       Cluster& cl = clusters_[best];
       bool changed = false;
-      const std::uint64_t previous_id = cl.id;
       for (std::size_t i = 0; i < n; ++i) {
         if (cl.hashes[i] != hashes_[i] && cl.hashes[i] != kWildcardHash) {
           cl.hashes[i] = kWildcardHash;
@@ -116,7 +117,6 @@ class TemplateMiner::Impl {
       touch(best);
       ref = make_ref(best);
       ref.changed = changed;
-      if (changed) ref.previous_id = previous_id;
     } else {
       const std::uint32_t slot = allocate(key);
       Cluster& cl = clusters_[slot];
@@ -125,6 +125,7 @@ class TemplateMiner::Impl {
       for (std::size_t i = 0; i < n; ++i) cl.tokens[i].assign(tokens_.text(i));
       cl.hits = 1;
       render(cl);
+      cl.id = restored_id != 0 ? restored_id : hash_text(cl.text);
       leaves_[key].push_back(slot);  // re-lookup: allocate() may have erased an empty leaf
       ref = make_ref(slot);
       ref.created = true;
@@ -148,7 +149,7 @@ class TemplateMiner::Impl {
     std::vector<TemplateMiner::Saved> out;
     out.reserve(live_);
     for (std::uint32_t c = lru_tail_; c != kNone; c = clusters_[c].prev) {
-      out.push_back({clusters_[c].text, clusters_[c].hits});
+      out.push_back({clusters_[c].text, clusters_[c].hits, clusters_[c].id});
     }
     return out;
   }
@@ -158,7 +159,7 @@ class TemplateMiner::Impl {
       // The template's own tokens recreate the cluster in the leaf it came from; never merged
       // with another (two live templates may be similar enough to join by now).
       split_template(s.text, tokens_);
-      TemplateRef ref = mine(false);
+      TemplateRef ref = mine(false, s.id);
       Cluster& cl = clusters_[ref.cluster];
       cl.hits = ref.created ? s.hits : cl.hits + s.hits - 1;
     }
@@ -179,7 +180,6 @@ class TemplateMiner::Impl {
       if (i) cl.text += ' ';
       cl.text += cl.tokens[i];
     }
-    cl.id = hash_text(cl.text);
   }
 
   TemplateRef make_ref(std::uint32_t c) const {

@@ -5,9 +5,14 @@
 // one. The masked token sequence walks a fixed-depth prefix tree (token count, then the first
 // `depth - 2` tokens) to a leaf holding candidate clusters; the most similar cluster at or above
 // `similarity_threshold` absorbs the message (positions that differ become "<*>"), else a new
-// cluster starts. A template's id is the 64-bit XXH3 of its text, rendered as 16 hex digits, so it
-// depends only on the template, never on the machine, the process or the order clusters were made.
-// An id changes when its template generalises (a constant position becomes "<*>").
+// cluster starts.
+//
+// Ids: a cluster's id is the 64-bit XXH3 of its template text when it was created, rendered as 16
+// hex digits, and it never changes while the cluster lives, even when the template generalises (a
+// constant position becomes "<*>"; the current text is TemplateRef::text). The id depends only on
+// the message that started the cluster, never on the machine, the process or the order clusters
+// were made; snapshots keep it (export_templates), so it survives restarts. A cluster evicted and
+// later started again by the same message gets the same id back.
 //
 // Memory is bounded by `max_templates`: the least recently seen cluster is evicted (counted).
 // The miner owns all its memory; the TemplateRef that add() returns views it and stays valid until
@@ -31,9 +36,10 @@ struct MinerOptions {
   // group more aggressively. Default 4 (Drain's usual setting).
   std::uint32_t depth = 4;
   // Fraction of positions that must agree for a message to join a cluster. Higher splits more
-  // templates; lower merges more. Default 0.7 (with masking doing most of the work, the
-  // differences left are mostly words, which more often mean a different template).
-  double similarity_threshold = 0.7;
+  // templates; lower merges more. Default 0.8 (with masking doing most of the work, the
+  // differences left are mostly words, which more often mean a different template: one word in
+  // five may differ, one in six may not).
+  double similarity_threshold = 0.8;
   // Live clusters kept; the least recently seen is evicted beyond it. Bounds memory (a cluster
   // costs roughly 100 bytes plus its template text). Default 10000.
   std::size_t max_templates = 10000;
@@ -44,12 +50,11 @@ struct MinerOptions {
 
 // One template as the miner sees it right now. `text` views the miner's memory.
 struct TemplateRef {
-  std::uint64_t id = 0;      // XXH3_64bits of `text`
-  std::string_view text;     // tokens joined by single spaces, variables as "<*>"
+  std::uint64_t id = 0;      // the cluster's id: stable while it lives (see above)
+  std::string_view text;     // current template: tokens joined by single spaces, variables as "<*>"
   std::uint32_t cluster = 0; // slot of the cluster inside this miner (reused after eviction)
   bool created = false;      // the message started a new cluster
-  bool changed = false;      // the message generalised the cluster's template (its id changed)
-  std::uint64_t previous_id = 0;  // when `changed`, the id the template had before
+  bool changed = false;      // the message generalised the cluster's template text (not its id)
 };
 
 struct MinerCounters {
@@ -89,6 +94,7 @@ class TemplateMiner {
   struct Saved {
     std::string text;
     std::uint64_t hits = 0;
+    std::uint64_t id = 0;  // the cluster's id; 0 (snapshots before ids were kept): hash of `text`
   };
   std::vector<Saved> export_templates() const;
   // Re-creates clusters from exported templates (in order, so recency is kept). Templates that

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <xxhash.h>
 
 #include <cstdio>
 #include <fstream>
@@ -105,6 +106,54 @@ TEST_CASE("mined templates survive a restart with their ids", "[detect]") {
   auto ref = after.miner().add("connection to 10.0.0.7 refused");
   CHECK(ref.id == before_id);
   CHECK_FALSE(ref.created);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a mined cluster keeps its id across a restart after its template generalised", "[detect]") {
+  const std::string path = temp_path("generalised.snap");
+  std::uint64_t id = 0;
+  {
+    Detector before(test_options());
+    id = before.miner().add("lease of replica alpha expired").id;
+    const auto wider = before.miner().add("lease of replica beta expired");
+    REQUIRE(wider.text == "lease of replica <*> expired");
+    REQUIRE(wider.id == id);
+    REQUIRE(before.save_snapshot(path).has_value());
+  }
+  Detector after(test_options());
+  REQUIRE(after.restore_snapshot(path).has_value());
+  const auto ref = after.miner().add("lease of replica gamma expired");
+  CHECK_FALSE(ref.created);
+  CHECK(ref.id == id);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a version 1 snapshot, without cluster ids, still restores", "[detect]") {
+  const std::string path = temp_path("v1.snap");
+  // Written by hand as version 1 wrote it: no signatures, one template (text, hits).
+  std::string payload;
+  auto u64 = [&](std::uint64_t v) { for (int i = 0; i < 8; ++i) payload.push_back(static_cast<char>(v >> (8 * i))); };
+  const std::string text = "lease of replica <*> expired";
+  u64(0);
+  u64(1);
+  for (int i = 0; i < 4; ++i) payload.push_back(static_cast<char>(text.size() >> (8 * i)));
+  payload += text;
+  u64(7);
+  std::string file = "LSDETECT";
+  for (int i = 0; i < 4; ++i) file.push_back(static_cast<char>(i == 0 ? 1 : 0));
+  for (int i = 0; i < 8; ++i) file.push_back(static_cast<char>(payload.size() >> (8 * i)));
+  file += payload;
+  const std::uint64_t sum = XXH3_64bits(payload.data(), payload.size());
+  for (int i = 0; i < 8; ++i) file.push_back(static_cast<char>(sum >> (8 * i)));
+  std::ofstream(path, std::ios::binary) << file;
+
+  Detector d(test_options());
+  auto restored = d.restore_snapshot(path);
+  REQUIRE(restored.has_value());
+  CHECK(restored->templates == 1);
+  const auto ref = d.miner().add("lease of replica delta expired");
+  CHECK_FALSE(ref.created);
+  CHECK(ref.id == XXH3_64bits(text.data(), text.size()));
   std::remove(path.c_str());
 }
 

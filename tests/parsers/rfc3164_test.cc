@@ -43,7 +43,8 @@ TEST_CASE("rfc3164 reads log-file lines without PRI and marks them recovered",
   CHECK(r.pri == -1);
   CHECK(r.severity == -1);
   CHECK(r.host == "combo");
-  CHECK(r.app == "sshd(pam_unix)");
+  CHECK(r.app == "sshd");
+  CHECK(r.msgid == "pam_unix");
   CHECK(r.procid == "19939");
   CHECK(r.message == "authentication failure; logname=");
 }
@@ -231,4 +232,142 @@ TEST_CASE("rfc3164 returns garbage as a raw record holding the whole line", "[pa
     CHECK(r.message == line);
     CHECK(r.original == line);
   }
+}
+
+TEST_CASE("rfc3164 reads journald short-iso and short-iso-precise lines", "[parsers][rfc3164]") {
+  const Record a = parse_rfc3164(
+      "2026-03-09T07:12:44+0100 edge3 sshd[2211]: Failed password for root from 203.0.113.45 "
+      "port 51130 ssh2",
+      {});
+  CHECK(a.format == Format::kRfc3164);
+  CHECK(a.issue == ParseIssue::kNoPri);
+  CHECK(format_utc(a.time_us) == "2026-03-09T06:12:44Z");
+  CHECK(a.host == "edge3");
+  CHECK(a.app == "sshd");
+  CHECK(a.procid == "2211");
+  CHECK(a.message.starts_with("Failed password for root"));
+  const Record b = parse_rfc3164(
+      "2026-03-09T07:12:44.201733+01:00 edge3 sshd-session[2211]: Connection closed", {});
+  CHECK(format_utc(b.time_us) == "2026-03-09T06:12:44.201733Z");
+  CHECK(b.app == "sshd-session");
+  CHECK(b.message == "Connection closed");
+}
+
+TEST_CASE("rfc3164 reads ISO times with a space, a comma fraction and a spaced offset",
+          "[parsers][rfc3164]") {
+  const Record a = parse_rfc3164("2026-03-09 07:12:44 web1 nginx: x", {});
+  CHECK(format_utc(a.time_us) == "2026-03-09T07:12:44Z");
+  CHECK(a.host == "web1");
+  CHECK(a.app == "nginx");
+  const Record b = parse_rfc3164("2026-03-09 07:12:44,250 +0530 web1 app[7]: x", {});
+  CHECK(format_utc(b.time_us) == "2026-03-09T01:42:44.250000Z");
+  CHECK(b.host == "web1");
+  CHECK(b.app == "app");
+  CHECK(b.message == "x");
+  const Record c = parse_rfc3164("<13>2026-03-09 07:12:44.5-05 web1 app: x", {});
+  CHECK(format_utc(c.time_us) == "2026-03-09T12:12:44.500000Z");
+  CHECK(c.quality == Quality::kClean);
+  CHECK(c.host == "web1");
+  // A word after the time is the host, not a zone.
+  const Record d = parse_rfc3164("2026-03-09 07:12:44 Zeus app: x", {});
+  CHECK(d.host == "Zeus");
+  CHECK(d.app == "app");
+}
+
+TEST_CASE("rfc3164 skips the padding of columns separated by several spaces",
+          "[parsers][rfc3164]") {
+  const Record r = parse_rfc3164("Mar  9 07:12:44  edge3   sshd[2211]:  Accepted key", reference(2026, 3, 9));
+  CHECK(r.host == "edge3");
+  CHECK(r.app == "sshd");
+  CHECK(r.procid == "2211");
+  CHECK(r.message == "Accepted key");
+}
+
+TEST_CASE("rfc3164 takes the Solaris message id prefix out of the message", "[parsers][rfc3164]") {
+  const Record a = parse_rfc3164(
+      "Mar  9 07:12:44 sol11 sshd[1021]: [ID 800047 auth.info] Failed password for root from "
+      "203.0.113.45 port 51130 ssh2",
+      reference(2026, 3, 9));
+  CHECK(a.host == "sol11");
+  CHECK(a.app == "sshd");
+  CHECK(a.procid == "1021");
+  CHECK(a.msgid == "800047");
+  CHECK(a.facility == 4);
+  CHECK(a.severity == 6);
+  CHECK(a.message.starts_with("Failed password for root"));
+  // A PRI wins over the selector; unknown selectors leave the text alone.
+  const Record b = parse_rfc3164("<35>Mar  9 07:12:44 sol11 su: [ID 366847 auth.notice] 'su root' failed",
+                                 reference(2026, 3, 9));
+  CHECK(b.severity == 3);
+  CHECK(b.message == "'su root' failed");
+  const Record c = parse_rfc3164("Mar  9 07:12:44 h app: [ID 1 bogus.info] x", reference(2026, 3, 9));
+  CHECK(c.message == "[ID 1 bogus.info] x");
+  CHECK(c.msgid.empty());
+}
+
+TEST_CASE("rfc3164 splits prog(module)[pid] tags into app and msgid", "[parsers][rfc3164]") {
+  const Record r = parse_rfc3164("Jun 15 02:04:59 combo su(pam_unix)[21416]: session opened for user cyrus",
+                                 reference(2026, 6, 15));
+  CHECK(r.app == "su");
+  CHECK(r.msgid == "pam_unix");
+  CHECK(r.procid == "21416");
+  CHECK(r.message == "session opened for user cyrus");
+}
+
+TEST_CASE("rfc3164 reads Cisco lines with a sequence number and an origin hostname",
+          "[parsers][rfc3164]") {
+  const Record a = parse_rfc3164(
+      "<189>124: sw1: *Mar  1 18:46:11.123: %LINK-3-UPDOWN: Interface Gi0/1, changed state to up",
+      reference(2026, 3, 2));
+  CHECK(a.quality == Quality::kClean);
+  CHECK(a.host == "sw1");
+  CHECK(a.app == "LINK");
+  CHECK(a.msgid == "%LINK-3-UPDOWN");
+  CHECK(format_utc(a.time_us) == "2026-03-01T18:46:11.123000Z");
+  CHECK(a.message == "Interface Gi0/1, changed state to up");
+  const Record b = parse_rfc3164("<189>sw2.example.net: Mar  1 18:46:11: %SYS-5-CONFIG_I: Configured",
+                                 reference(2026, 3, 2));
+  CHECK(b.host == "sw2.example.net");
+  CHECK(b.app == "SYS");
+  const Record c = parse_rfc3164(
+      "<189>Mar  1 18:46:12 10.0.0.2 124: sw1: *Mar  1 18:46:11.123: %LINK-3-UPDOWN: Interface x",
+      reference(2026, 3, 2));
+  CHECK(c.host == "10.0.0.2");
+  CHECK(c.msgid == "%LINK-3-UPDOWN");
+  CHECK(c.message == "Interface x");
+  // An ordinary TAG followed by a time in the text stays a TAG.
+  const Record d = parse_rfc3164("<13>app: Mar  1 18:46:11 was the last run", {});
+  CHECK(d.app == "app");
+  CHECK(d.host.empty());
+}
+
+TEST_CASE("rfc3164 reads dmesg lines as kernel messages", "[parsers][rfc3164]") {
+  const Record a = parse_rfc3164("[12345.678901] usb 1-1: new high-speed USB device number 2", {});
+  CHECK(a.format == Format::kRfc3164);
+  CHECK(a.quality == Quality::kRecovered);
+  CHECK(a.app == "kernel");
+  CHECK(a.time_us == kNoTime);
+  CHECK(a.message == "usb 1-1: new high-speed USB device number 2");
+  const Record b = parse_rfc3164("[    0.000000] Linux version 6.1.0-18-amd64", {});
+  CHECK(b.app == "kernel");
+  CHECK(b.message == "Linux version 6.1.0-18-amd64");
+  const Record c = parse_rfc3164("<3>[ 4242.100200] EXT4-fs error (device sda1): bad block", {});
+  CHECK(c.app == "kernel");
+  CHECK(c.severity == 3);
+  CHECK(c.issue == ParseIssue::kNoTimestamp);
+  CHECK(c.message == "EXT4-fs error (device sda1): bad block");
+  const Record d = parse_rfc3164("[Mon Mar  9 07:12:44 2026] Out of memory: Killed process 4242", {});
+  CHECK(d.app == "kernel");
+  CHECK(format_utc(d.time_us) == "2026-03-09T07:12:44Z");
+  CHECK(d.message == "Out of memory: Killed process 4242");
+  // Apache's error log shares dmesg -T's clock, but is not the kernel.
+  const Record e = parse_rfc3164(
+      "[Mon Mar 09 07:19:01.123456 2026] [auth_basic:error] [pid 1234] [client 203.0.113.98:51122] "
+      "AH01617: user admin: authentication failure for \"/admin\": Password Mismatch",
+      {});
+  CHECK(e.app.empty());
+  CHECK(format_utc(e.time_us) == "2026-03-09T07:19:01.123456Z");
+  CHECK(e.message.starts_with("[auth_basic:error] [pid 1234]"));
+  // A bracketed number without a fraction is no uptime stamp.
+  CHECK(parse_rfc3164("[1234] something", {}).format == Format::kRaw);
 }

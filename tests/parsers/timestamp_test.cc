@@ -54,3 +54,25 @@ TEST_CASE("year of a time is right around year boundaries", "[parsers][time]") {
   CHECK(year_of_time_us(utc_us(1969, 12, 31, 23)) == 1969);
   CHECK(year_of_time_us(0) == 1970);
 }
+
+TEST_CASE("iso time parsing reads the forms log files use, and rfc3339 stays strict",
+          "[parsers][time]") {
+  const Rfc3339Time a = parse_iso_time("2026-03-09T07:12:44+0100 host");
+  CHECK(a.error == TimeError::kNone);
+  CHECK(a.length == 24);
+  CHECK(format_utc(a.time_us) == "2026-03-09T06:12:44Z");
+  const Rfc3339Time b = parse_iso_time("2026-03-09 07:12:44,123 -0230 host");
+  CHECK(b.error == TimeError::kNone);
+  CHECK(b.length == 29);
+  CHECK(format_utc(b.time_us) == "2026-03-09T09:42:44.123000Z");
+  const Rfc3339Time c = parse_iso_time("2026-03-09T07:12:44+01 host");
+  CHECK(c.length == 22);
+  CHECK(format_utc(c.time_us) == "2026-03-09T06:12:44Z");
+  const Rfc3339Time d = parse_iso_time("2026-03-09 07:12:44 +5 host", 3600);
+  CHECK(d.error == TimeError::kMissingOffset);
+  CHECK(d.length == 19);
+  CHECK(format_utc(d.time_us) == "2026-03-09T06:12:44Z");
+  CHECK(parse_iso_time("2026-03-09T07:12:44+2500").error == TimeError::kRange);
+  CHECK(parse_rfc3339("2026-03-09 07:12:44,123Z").length == 19);
+  CHECK(parse_rfc3339("2026-03-09T07:12:44 +01:00").error == TimeError::kMissingOffset);
+}
