@@ -202,6 +202,7 @@ rules:
   - id: backref
     name: backref
     match: '(\w+) again \1'
+    allow_slow: true
 )";
   CompileOptions options{dir.string()};
   auto first = compile_text(rules, options);
