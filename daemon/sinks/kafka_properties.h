@@ -13,6 +13,7 @@
 // needs the successful reports) and transactional.id (the sink does not run transactions).
 // Whether librdkafka accepts a name and value is checked when the producer is created.
 //
+// The shared layers (brokers, TLS, refused names) are daemon/kafka/client_properties.h.
 // Pure functions; safe from any thread.
 #pragma once
 
@@ -22,18 +23,15 @@
 #include <vector>
 
 #include "daemon/config/config.h"
+#include "daemon/kafka/client_properties.h"
 #include "parsers/base/expected.h"
 
 namespace logsift::sinks {
 
-using KafkaProperties = std::vector<std::pair<std::string, std::string>>;
+using KafkaProperties = kafka::Properties;
 
-// The settings in the order they are applied (a name may appear more than once; the last wins).
-// The error names the sink and the offending key.
+// The settings in the order they are applied (a name may appear more than once; the last wins;
+// kafka::property() reads one). The error names the sink and the offending key.
 [[nodiscard]] Expected<KafkaProperties, std::string> kafka_producer_properties(const config::SinkConfig& sink);
-
-// The value the last `name` entry sets, or `fallback` when none does.
-std::string kafka_property(const KafkaProperties& properties, const std::string& name,
-                           const std::string& fallback = "");
 
 }  // namespace logsift::sinks

@@ -20,13 +20,13 @@ TEST_CASE("a kafka sink's producer is idempotent, acks=all, zstd, murmur2 and bo
           "[sinks]") {
   auto p = kafka_producer_properties(kafka_sink());
   REQUIRE(p);
-  CHECK(kafka_property(*p, "bootstrap.servers") == "k1:9092,k2:9092");
-  CHECK(kafka_property(*p, "enable.idempotence") == "true");
-  CHECK(kafka_property(*p, "acks") == "all");
-  CHECK(kafka_property(*p, "compression.codec") == "zstd");
-  CHECK(kafka_property(*p, "partitioner") == "murmur2_random");
-  CHECK(kafka_property(*p, "message.timeout.ms") == "7000");
-  CHECK(kafka_property(*p, "security.protocol", "unset") == "unset");
+  CHECK(kafka::property(*p, "bootstrap.servers") == "k1:9092,k2:9092");
+  CHECK(kafka::property(*p, "enable.idempotence") == "true");
+  CHECK(kafka::property(*p, "acks") == "all");
+  CHECK(kafka::property(*p, "compression.codec") == "zstd");
+  CHECK(kafka::property(*p, "partitioner") == "murmur2_random");
+  CHECK(kafka::property(*p, "message.timeout.ms") == "7000");
+  CHECK(kafka::property(*p, "security.protocol", "unset") == "unset");
 }
 
 TEST_CASE("kafka sink properties are applied after the defaults, so they tune and override them", "[sinks]") {
@@ -35,10 +35,10 @@ TEST_CASE("kafka sink properties are applied after the defaults, so they tune an
                      {"compression.codec", "lz4"}};
   auto p = kafka_producer_properties(sink);
   REQUIRE(p);
-  CHECK(kafka_property(*p, "linger.ms") == "20");
-  CHECK(kafka_property(*p, "security.protocol") == "sasl_ssl");
-  CHECK(kafka_property(*p, "sasl.mechanisms") == "SCRAM-SHA-512");
-  CHECK(kafka_property(*p, "compression.codec") == "lz4");
+  CHECK(kafka::property(*p, "linger.ms") == "20");
+  CHECK(kafka::property(*p, "security.protocol") == "sasl_ssl");
+  CHECK(kafka::property(*p, "sasl.mechanisms") == "SCRAM-SHA-512");
+  CHECK(kafka::property(*p, "compression.codec") == "lz4");
   CHECK(p->back().first == "compression.codec");
 }
 
@@ -50,16 +50,16 @@ TEST_CASE("a kafka sink's tls section becomes librdkafka's ssl settings", "[sink
   sink.tls.key_file = "/etc/logsift/client.key";
   auto p = kafka_producer_properties(sink);
   REQUIRE(p);
-  CHECK(kafka_property(*p, "security.protocol") == "ssl");
-  CHECK(kafka_property(*p, "ssl.ca.location") == "/etc/logsift/kafka-ca.pem");
-  CHECK(kafka_property(*p, "ssl.certificate.location") == "/etc/logsift/client.pem");
-  CHECK(kafka_property(*p, "ssl.key.location") == "/etc/logsift/client.key");
-  CHECK(kafka_property(*p, "enable.ssl.certificate.verification", "unset") == "unset");
+  CHECK(kafka::property(*p, "security.protocol") == "ssl");
+  CHECK(kafka::property(*p, "ssl.ca.location") == "/etc/logsift/kafka-ca.pem");
+  CHECK(kafka::property(*p, "ssl.certificate.location") == "/etc/logsift/client.pem");
+  CHECK(kafka::property(*p, "ssl.key.location") == "/etc/logsift/client.key");
+  CHECK(kafka::property(*p, "enable.ssl.certificate.verification", "unset") == "unset");
 
   sink.tls.verify = false;
   p = kafka_producer_properties(sink);
   REQUIRE(p);
-  CHECK(kafka_property(*p, "enable.ssl.certificate.verification") == "false");
+  CHECK(kafka::property(*p, "enable.ssl.certificate.verification") == "false");
 
   sink.tls.server_name = "kafka.example";
   p = kafka_producer_properties(sink);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <librdkafka/rdkafka.h>
 #include <simdjson.h>
 
 #include <chrono>
@@ -166,6 +167,56 @@ inline Consumed kcat_consume(const std::string& bootstrap, const std::string& to
   }
   std::filesystem::remove_all(dir);
   return result;
+}
+
+// Produces `text` (one record per line) to `topic` with kcat, an independent producer. With
+// `key_delimiter` set, each line is "key<delimiter>value". Returns kcat's exit status.
+inline int kcat_produce(const std::string& bootstrap, const std::string& topic, const std::string& text,
+                        char key_delimiter = 0) {
+  char path_template[] = "/tmp/logsift-kcat-in-XXXXXX";
+  const int fd = ::mkstemp(path_template);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  { std::ofstream(path_template, std::ios::binary) << text; }
+  std::string command = std::string(KCAT_PATH) + " -P -q -b " + bootstrap + " -t " + topic +
+                        " -X linger.ms=20 -X batch.num.messages=10000";
+  if (key_delimiter != 0) command += std::string(" -K") + key_delimiter;
+  command += std::string(" < ") + path_template;
+  const int status = std::system(command.c_str());
+  std::filesystem::remove(path_template);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Per partition of `topic`: the end offset (high watermark) and what `group` committed (-1 none),
+// asked of the brokers with a librdkafka client of the test's own that does not join the group.
+struct PartitionOffsets {
+  std::int64_t end = -1;
+  std::int64_t committed = -1;
+};
+inline std::vector<PartitionOffsets> group_offsets(const std::string& bootstrap, const std::string& group,
+                                                   const std::string& topic, int partitions) {
+  char reason[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  REQUIRE(rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), reason, sizeof reason) == RD_KAFKA_CONF_OK);
+  REQUIRE(rd_kafka_conf_set(conf, "group.id", group.c_str(), reason, sizeof reason) == RD_KAFKA_CONF_OK);
+  REQUIRE(rd_kafka_conf_set(conf, "log_level", "3", reason, sizeof reason) == RD_KAFKA_CONF_OK);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, reason, sizeof reason);
+  REQUIRE(rk != nullptr);
+  std::vector<PartitionOffsets> out(static_cast<std::size_t>(partitions));
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+  for (int p = 0; p < partitions; ++p) {
+    rd_kafka_topic_partition_list_add(list, topic.c_str(), p);
+    std::int64_t low = -1, high = -1;
+    REQUIRE(rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &low, &high, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+    out[static_cast<std::size_t>(p)].end = high;
+  }
+  REQUIRE(rd_kafka_committed(rk, list, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  for (int i = 0; i < list->cnt; ++i) {
+    out[static_cast<std::size_t>(list->elems[i].partition)].committed = list->elems[i].offset >= 0 ? list->elems[i].offset : -1;
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  rd_kafka_destroy(rk);
+  return out;
 }
 
 // Kafka's murmur2 (the Java client's default partitioner and librdkafka's murmur2_random).
