@@ -13,6 +13,8 @@
 #include <limits>
 #include <string_view>
 
+#include "parsers/service_context.h"
+
 namespace logsift::parsers {
 
 // The wire format a record was parsed as.
@@ -100,6 +102,9 @@ struct Record {
   // Set by whoever received the line, never by the parsers (they leave them empty/false):
   std::string_view sender;           // the sender's IP address as text; empty when unknown
   bool truncated = false;            // the line was cut on receipt (longer than allowed)
+  // What the CMDB says about the record's host (daemon/enrich); null when no entry applies.
+  // Points into a table that outlives the batch.
+  const ServiceContext* context = nullptr;
 };
 
 }  // namespace logsift::parsers

@@ -13,6 +13,14 @@ std::optional<FieldRef> parse_field_ref(std::string_view name) {
   else if (name == "procid") ref.kind = Kind::kProcId;
   else if (name == "msgid") ref.kind = Kind::kMsgId;
   else if (name == "original") ref.kind = Kind::kOriginal;
+  else if (name == "service.name") ref.kind = Kind::kServiceName;
+  else if (name == "service.environment") ref.kind = Kind::kServiceEnvironment;
+  else if (name == "service.owner") ref.kind = Kind::kServiceOwner;
+  else if (name == "service.sla_tier") ref.kind = Kind::kServiceTier;
+  else if (name.starts_with("labels.") && name.size() > 7) {
+    ref.kind = Kind::kLabel;
+    ref.label = std::string(name.substr(7));
+  }
   else if (name.starts_with("json.") && name.size() > 5) {
     ref.kind = Kind::kJson;
     ref.json_path = std::string(name.substr(5));
@@ -44,6 +52,11 @@ std::string_view field_value(const parsers::Record& record, FieldRef::Kind kind)
     case Kind::kOriginal: return record.original;
     case Kind::kJson: return {};
     case Kind::kSd: return {};
+    case Kind::kLabel: return {};
+    case Kind::kServiceName: return record.context ? std::string_view(record.context->service) : std::string_view();
+    case Kind::kServiceEnvironment: return record.context ? std::string_view(record.context->environment) : std::string_view();
+    case Kind::kServiceOwner: return record.context ? std::string_view(record.context->owner) : std::string_view();
+    case Kind::kServiceTier: return record.context ? std::string_view(record.context->sla_tier) : std::string_view();
   }
   return {};
 }
@@ -64,6 +77,7 @@ std::string_view sd_param_value(std::string_view structured_data, std::string_vi
 
 std::string_view field_value(const parsers::Record& record, const FieldRef& field, int json_slot) {
   if (field.kind == FieldRef::Kind::kSd) return sd_param_value(record.structured_data, field.sd_id, field.sd_param);
+  if (field.kind == FieldRef::Kind::kLabel) return record.context ? record.context->label(field.label) : std::string_view();
   if (field.kind != FieldRef::Kind::kJson) return field_value(record, field.kind);
   if (json_slot < 0 || json_slot >= record.extra_count) return {};
   return record.extra[static_cast<std::size_t>(json_slot)];
@@ -71,6 +85,10 @@ std::string_view field_value(const parsers::Record& record, const FieldRef& fiel
 
 std::optional<std::string_view> named_record_field(const parsers::Record& record,
                                                    std::string_view name) {
+  // Labels are read by name without building a FieldRef: group_by on a label runs per incident.
+  if (name.starts_with("labels.") && name.size() > 7) {
+    return record.context ? record.context->label(name.substr(7)) : std::string_view();
+  }
   auto ref = parse_field_ref(name);
   if (!ref || ref->kind == FieldRef::Kind::kJson) return std::nullopt;
   return field_value(record, *ref, -1);

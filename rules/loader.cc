@@ -299,7 +299,8 @@ void FileReader::check_group_by(const YAML::Node& node, const Rule& rule) {
       error(node, "group_by '" + name + "': JSON paths cannot be grouped on; capture the value with a named group instead");
     } else {
       error(node, "group_by '" + name + "' is neither a named group of this rule's patterns nor a field "
-                  "(host, app, procid, msgid, message, original, sd.<id>.<param>)");
+                  "(host, app, procid, msgid, message, original, sd.<id>.<param>, service.name, "
+                  "service.environment, service.owner, service.sla_tier, labels.<name>)");
     }
   }
 }

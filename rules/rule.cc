@@ -34,6 +34,11 @@ std::string FieldRef::name() const {
     case Kind::kOriginal: return "original";
     case Kind::kJson: return "json." + json_path;
     case Kind::kSd: return "sd." + sd_id + "." + sd_param;
+    case Kind::kServiceName: return "service.name";
+    case Kind::kServiceEnvironment: return "service.environment";
+    case Kind::kServiceOwner: return "service.owner";
+    case Kind::kServiceTier: return "service.sla_tier";
+    case Kind::kLabel: return "labels." + label;
   }
   return "message";
 }

@@ -29,11 +29,18 @@ struct FieldRef {
     kOriginal,  // "original": the whole line as received
     kJson,      // "json.<dotted.path>": a value in a JSON record
     kSd,        // "sd.<SD-ID>.<PARAM-NAME>": an RFC 5424 structured-data parameter
+    // What the CMDB says about the record's host (parsers::ServiceContext); empty without an entry.
+    kServiceName,         // "service.name"
+    kServiceEnvironment,  // "service.environment"
+    kServiceOwner,        // "service.owner"
+    kServiceTier,         // "service.sla_tier"
+    kLabel,               // "labels.<name>": a free-form CMDB label
   };
   Kind kind = Kind::kMessage;
   std::string json_path;  // for kJson, the dotted path after "json."
   std::string sd_id;      // for kSd: the SD-ID (everything between "sd." and the last '.')
   std::string sd_param;   // for kSd: the PARAM-NAME (after the last '.')
+  std::string label;      // for kLabel: the label name (after "labels.")
 
   std::string name() const;  // the spelling used in rule files
   friend bool operator==(const FieldRef&, const FieldRef&) = default;

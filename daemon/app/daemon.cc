@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "daemon/app/metrics_export.h"
+#include "daemon/app/ops_context.h"
 #include "daemon/app/settings.h"
 #include "daemon/app/sink_set.h"
 #include "daemon/config/rules_search.h"
@@ -112,6 +113,7 @@ struct Daemon::Parts {
   std::unique_ptr<ingest::BatchQueue> queue;
   std::unique_ptr<ingest::BatchPool> pool;
   std::unique_ptr<SinkSet> sinks;
+  std::unique_ptr<OpsContext> ops_context;  // CMDB
   std::unique_ptr<pipeline::Pipeline> pipeline;
   std::unique_ptr<ingest::IngestServer> ingest;
   std::unique_ptr<ops::MetricsServer> metrics;
@@ -167,6 +169,14 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   p.logger.info("rules loaded", {{"rules", build.rule_set->rules().size()}, {"files", build.files},
                                  {"examples", build.examples}, {"cache_hits", build.rule_set->stats().cache_hits}});
 
+  // Operations context: the CMDB.
+  auto ops_context = OpsContext::load(cfg);
+  if (!ops_context) return Unexpected{ops_context.error()};
+  p.ops_context = std::move(ops_context).value();
+  if (const auto cmdb = p.ops_context->cmdb()) {
+    p.logger.info("cmdb loaded", {{"file", cmdb->file()}, {"entries", cmdb->entries()}});
+  }
+
   // Alert destinations: folders and spools, each continuing its own batch sequence.
   auto sinks = SinkSet::build(cfg);
   if (!sinks) return Unexpected{sinks.error()};
@@ -196,6 +206,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   po.snapshot_interval_ms = cfg.detect.snapshot_interval_ms;
   po.max_pending_alerts = cfg.pipeline.max_pending_alerts;
   po.max_pending_batches = cfg.pipeline.max_pending_batches;
+  po.cmdb = p.ops_context->cmdb();
 
   // Listeners are bound before the pipeline starts, so a taken port fails fast; they start
   // reading only after the pipeline runs.
@@ -231,6 +242,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
                    QueueGauge{raw->queue->depth(), raw->queue->capacity()},
                    raw->pipeline->rule_set()->rules().size());
     if (const auto* rates = raw->pipeline->rates()) export_trend_metrics(w, *rates, 10);
+    raw->ops_context->export_metrics(w, stats);
   });
   if (cfg.metrics.enabled) {
     ops::MetricsServerOptions mo;
@@ -263,6 +275,11 @@ void Daemon::reload() {
     return;
   }
   (void)p.notifier.reloading(monotonic_usec());
+  if (const std::string error = p.ops_context->reload_cmdb(*p.pipeline); !error.empty()) {
+    p.logger.error("cmdb reload failed; keeping the current table", {{"problems", error}});
+  } else if (const auto cmdb = p.ops_context->cmdb()) {
+    p.logger.info("cmdb reloaded", {{"file", cmdb->file()}, {"entries", cmdb->entries()}});
+  }
   p.logger.info("reloading rules", {{"paths", p.rule_paths.size()}});
   p.reload_running = true;
   p.reload_finished = false;

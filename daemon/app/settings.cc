@@ -59,6 +59,7 @@ detect::DetectOptions detect_options(const config::DaemonConfig& config) {
   o.max_event_behind_ms = config.detect.event_time_max_behind_ms;
   o.max_signatures = config.detect.max_signatures;
   o.miner.max_templates = config.detect.max_templates;
+  o.tier_severity_raise = config.enrich.tier_severity_raise;
   return o;
 }
 

@@ -346,6 +346,19 @@ struct TrendConfig {
   bool operator==(const TrendConfig&) const = default;
 };
 
+// `enrich`: the business context of hosts, from a CMDB file (daemon/enrich/README.md).
+struct EnrichConfig {
+  std::string cmdb_file;  // `cmdb`: a CSV (*.csv) or YAML table mapping host names (exact or
+                          // glob) and sender addresses (CIDR) to service, environment, owner,
+                          // sla_tier and labels. Read at start (a bad file stops the start) and
+                          // at SIGHUP (a bad file is refused, the old table kept). Empty (the
+                          // default): alerts carry no business context.
+  std::vector<std::pair<std::string, std::uint32_t>> tier_severity_raise;  // `tier_severity_raise`:
+                          // {tier: levels}: problems on hosts of that SLA tier are raised that
+                          // many severity levels (up to critical). Default: none.
+  bool operator==(const EnrichConfig&) const = default;
+};
+
 struct DaemonConfig {
   std::vector<ListenerConfig> listeners;  // `listeners`: required, at least one. No implicit
                                           // listeners: the daemon opens only what it is told.
@@ -353,6 +366,7 @@ struct DaemonConfig {
   PipelineConfig pipeline;                // `pipeline`
   DetectConfig detect;                    // `detect`
   TrendConfig trend;                      // `trend`
+  EnrichConfig enrich;                    // `enrich`
   JsonFieldsConfig json;                  // `json`
   ParseConfig parse;                      // `parse`
   EmitConfig emit;                        // `emit`

@@ -106,6 +106,13 @@ trend:
   forecast_horizon_days: 180
   thresholds: []
 
+# Business context of hosts from a CMDB file, CSV or YAML (daemon/enrich/README.md): host names,
+# globs and sender address ranges -> service, environment, owner, sla_tier, labels. Rules use it
+# in when/match/group_by (service.name, labels.rack, ...); alerts carry it. Reloaded at SIGHUP.
+enrich:
+  cmdb: ""                    # "" = none
+  tier_severity_raise: {}     # e.g. { gold: 1 }: problems on gold-tier hosts one level higher
+
 # Where JSON messages keep the standard fields: lists of dotted paths, tried in order.
 # Empty = the built-in mapping (message/msg, @timestamp/timestamp/time, host.name/host, ...).
 json:

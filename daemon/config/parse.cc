@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "daemon/config/load.h"
+#include "daemon/config/ops_sections.h"
 #include "daemon/config/sink_sections.h"
 #include "daemon/config/yaml_reader.h"
 
@@ -199,6 +200,7 @@ void read_sections(YamlReader& r, const YAML::Node& root, DaemonConfig& c) {
   read_pipeline(r, r.child(root, "", "pipeline"), c.pipeline);
   read_detect(r, r.child(root, "", "detect"), c.detect);
   read_trend(r, r.child(root, "", "trend"), c.trend);
+  read_enrich(r, r.child(root, "", "enrich"), c.enrich);
   read_json(r, r.child(root, "", "json"), c.json);
   const YAML::Node parse = r.child(root, "", "parse");
   if (r.expect_map(parse, "parse", {"default_timezone_offset"})) {
@@ -233,7 +235,7 @@ Expected<DaemonConfig, ConfigErrors> parse_with_lines(std::string_view yaml_text
   try {
     if (reader.expect_map(root, "",
                           {"listeners", "rules", "pipeline", "detect", "trend", "json", "parse", "emit",
-                           "sinks", "metrics", "log"})) {
+                           "sinks", "metrics", "log", "enrich"})) {
       read_sections(reader, root, config);
     }
   } catch (const YAML::Exception& e) {

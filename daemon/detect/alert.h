@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "parsers/service_context.h"
 #include "rules/rule.h"
 
 namespace logsift::detect {
@@ -103,6 +104,9 @@ struct Alert {
   std::string msgid;
   std::string syslog_host;       // the host the message itself named ("" when none)
   std::string sender;            // sender's IP address ("" in replay)
+  // What the CMDB says about the occurrence's host (service, environment, owner, SLA tier,
+  // labels); empty when no entry applies or no CMDB is configured.
+  parsers::ServiceContext context;
 
   // Detection state.
   std::uint64_t signature_id = 0;
@@ -127,6 +131,7 @@ struct Alert {
   // Added by detect (all optional for consumers; zero/empty when they do not apply).
   rules::Severity base_severity = rules::Severity::kMedium;  // the rule's own, before escalation
   std::uint32_t escalation = 0;         // levels added to base_severity by reopening
+  std::uint32_t tier_raise = 0;         // levels added by the host's SLA tier (problem alerts)
   std::int64_t problem_opened_us = 0;   // when the problem last opened or reopened
   std::int64_t resolve_after_ms = 0;    // quiet period that resolves the problem
   std::uint32_t threshold_count = 0;    // `count` that opens a problem (after defaults)

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "daemon/detect/template_miner.h"
@@ -61,6 +62,10 @@ struct DetectOptions {
   // Each `escalation_step` reopenings raise the problem's severity one level (up to critical):
   // with 2, the 2nd and 4th reopening escalate. 0 never escalates. Default 2.
   std::uint32_t escalation_step = defaults::kEscalationStep;
+  // Problem alerts about a host whose CMDB SLA tier is listed here are raised that many severity
+  // levels (up to critical), on top of `escalation_step`: a problem on a gold-tier service
+  // matters more than the same problem on a lab box. Empty (the default): no raise.
+  std::vector<std::pair<std::string, std::uint32_t>> tier_severity_raise;
   // A resolved problem whose signature stays quiet this long is forgotten (its signature state is
   // dropped); it would then open as a new problem rather than reopen. Default 7 days.
   std::int64_t forget_after_ms = defaults::kForgetAfterMs;

@@ -131,6 +131,11 @@ void Detector::Impl::record_occurrence(SignatureState& s, const parsers::Record&
   s.last_msgid.assign(cut(record.msgid, max_text));
   s.last_syslog_host.assign(cut(record.host, max_text));
   s.last_sender.assign(record.sender);
+  // The CMDB context rarely changes between occurrences: it is copied only when it does.
+  const std::uint64_t context_fingerprint = record.context != nullptr ? record.context->fingerprint : 0;
+  if (context_fingerprint != s.last_context.fingerprint) {
+    s.last_context = record.context != nullptr ? *record.context : parsers::ServiceContext{};
+  }
 
   if (host.empty()) return;
   const std::uint64_t h = XXH3_64bits(host.data(), host.size());

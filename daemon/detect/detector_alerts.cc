@@ -67,7 +67,13 @@ Alert Detector::Impl::make_alert(const SignatureState& s, AlertAction action, st
   a.ruleset = s.ruleset;
   a.base_severity = s.severity;
   a.escalation = options_.escalation_step ? s.reopen_count / options_.escalation_step : 0;
-  a.severity = escalate(s.severity, a.escalation);
+  if (action != AlertAction::kIncident && !s.last_context.sla_tier.empty()) {
+    for (const auto& [tier, levels] : options_.tier_severity_raise) {
+      if (tier == s.last_context.sla_tier) a.tier_raise = levels;
+    }
+  }
+  a.severity = escalate(s.severity, a.escalation + a.tier_raise);
+  a.context = s.last_context;
   a.tags = s.tags;
   a.rule_authors = s.rule_authors;
   a.rule_references = s.rule_references;

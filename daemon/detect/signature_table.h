@@ -17,6 +17,7 @@
 #include "daemon/detect/alert.h"
 #include "daemon/detect/flat_index.h"
 #include "daemon/detect/recurrence_window.h"
+#include "parsers/service_context.h"
 #include "rules/rule.h"
 
 namespace logsift::detect {
@@ -74,6 +75,7 @@ struct SignatureState {
   std::string last_msgid;
   std::string last_syslog_host;
   std::string last_sender;
+  parsers::ServiceContext last_context;  // the host's CMDB context (empty without an entry)
 
   // Incident suppression: the interval that started with the last incident alert (kNever while
   // incident alerts are off for the signature), and the occurrences not yet reported by any

@@ -355,6 +355,79 @@ void append_invalid_fields(const std::vector<Field>& fields, const Placements& p
   out.push_back('}');
 }
 
+// --- CMDB context (parsers::ServiceContext): service{name,environment}, labels, logsift.service.
+
+bool has_cmdb_service(const parsers::ServiceContext& c) { return !c.service.empty() || !c.environment.empty(); }
+
+// A capture the CMDB context takes the place of (service.name, service.environment): written
+// under labels by its capture name instead, so it is not lost.
+bool displaced_by_cmdb(const EcsFieldMapping& m, const parsers::ServiceContext& c) {
+  if (m.object != EcsObject::kService) return false;
+  return (m.key == "name" && !c.service.empty()) || (m.key == "environment" && !c.environment.empty());
+}
+
+void append_service_object(const detect::Alert& a, const Placements& placements, std::string& out) {
+  const parsers::ServiceContext& c = a.context;
+  out.append(",\"service\":{");
+  bool first = true;
+  auto member = [&](std::string_view key, std::string_view value) {
+    if (value.empty()) return;
+    if (!first) out.push_back(',');
+    first = false;
+    append_key(key, out);
+    append_json_string(value, out);
+  };
+  member("name", c.service);
+  member("environment", c.environment);
+  for (std::size_t i = 0; i < a.fields.size(); ++i) {
+    const Placement p = placements.at(i);
+    if (p.ecs == nullptr || p.ecs->object != EcsObject::kService || placements.shadowed(i)) continue;
+    if (displaced_by_cmdb(*p.ecs, c)) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    append_key(p.ecs->key, out);
+    append_mapped_value(a.fields[i], p, out);
+  }
+  out.push_back('}');
+}
+
+// True when a capture already wrote label `key` (captures describe the occurrence; the CMDB's
+// label of the same name gives way).
+bool capture_label_written(const detect::Alert& a, const Placements& placements, std::string_view key) {
+  for (std::size_t i = 0; i < a.fields.size(); ++i) {
+    const Placement p = placements.at(i);
+    const bool displaced = p.ecs != nullptr && displaced_by_cmdb(*p.ecs, a.context);
+    if ((p.ecs != nullptr && !displaced) || p.invalid || placements.shadowed(i)) continue;
+    if (a.fields[i].first == key) return true;
+  }
+  return false;
+}
+
+void append_cmdb_labels(const detect::Alert& a, const Placements& placements, bool first, std::string& out) {
+  for (const auto& [key, value] : a.context.labels) {
+    if (capture_label_written(a, placements, key)) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    append_label_key(key, out);
+    append_json_string(value, out);
+  }
+}
+
+// logsift.service{owner,sla_tier,severity_raise,source}: only on alerts whose host has a CMDB entry.
+void append_cmdb_details(const detect::Alert& a, std::string& out) {
+  const parsers::ServiceContext& c = a.context;
+  if (c.empty()) return;
+  out.append(",\"service\":{\"owner\":");
+  append_string_or_null(c.owner, out);
+  out.append(",\"sla_tier\":");
+  append_string_or_null(c.sla_tier, out);
+  out.append(",\"severity_raise\":");
+  append_json_uint(a.tier_raise, out);
+  out.append(",\"source\":");
+  append_string_or_null(c.source, out);
+  out.push_back('}');
+}
+
 void append_logsift_object(const detect::Alert& a, const Placements& placements, std::string& out) {
   const bool in_problem = a.problem_id != 0;
   out.append(",\"logsift\":{\"signature_id\":");
@@ -426,6 +499,7 @@ void append_logsift_object(const detect::Alert& a, const Placements& placements,
   out.append(a.message_truncated ? "true" : "false");
   out.append(",\"invalid_fields\":");
   append_invalid_fields(a.fields, placements, out);
+  append_cmdb_details(a, out);
   out.push_back('}');
 }
 
@@ -483,6 +557,10 @@ void append_alert_json(const detect::Alert& a, std::string& out) {
 
   for (std::size_t o = 1; o < kEcsObjectCount; ++o) {  // kHost (0) was written above
     const auto object = static_cast<EcsObject>(o);
+    if (object == EcsObject::kService && has_cmdb_service(a.context)) {
+      append_service_object(a, placements, out);
+      continue;
+    }
     if (!object_has_members(object, a.fields, placements)) continue;
     out.push_back(',');
     append_key(ecs_object_name(object), out);
@@ -497,12 +575,14 @@ void append_alert_json(const detect::Alert& a, std::string& out) {
   bool first_label = true;
   for (std::size_t i = 0; i < a.fields.size(); ++i) {
     const Placement p = placements.at(i);
-    if (p.ecs != nullptr || p.invalid || placements.shadowed(i)) continue;
+    const bool displaced = p.ecs != nullptr && displaced_by_cmdb(*p.ecs, a.context) && !placements.shadowed(i);
+    if (!displaced && (p.ecs != nullptr || p.invalid || placements.shadowed(i))) continue;
     if (!first_label) out.push_back(',');
     first_label = false;
     append_label_key(a.fields[i].first, out);
     append_json_string(a.fields[i].second, out);
   }
+  append_cmdb_labels(a, placements, first_label, out);
   out.append("},\"tags\":");
   append_string_array(a.tags, out);
   if (!a.techniques.empty()) {

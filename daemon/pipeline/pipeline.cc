@@ -20,6 +20,7 @@ struct Pipeline::Worker {
   std::thread thread;
   std::unique_ptr<RecordProcessor> processor;
   std::uint64_t rules_version = 0;
+  std::uint64_t cmdb_version = 0;
 
   // Published once per batch for stats(); the worker's live counters are its own.
   mutable std::mutex stats_mutex;
@@ -29,6 +30,7 @@ struct Pipeline::Worker {
   std::uint64_t truncated = 0;
   std::uint64_t pcre_errors = 0;
   std::int64_t lag_us = 0;
+  enrich::ContextCacheCounters contexts;
 };
 
 Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet> rule_set,
@@ -37,7 +39,8 @@ Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet
       queue_(queue),
       pool_(pool),
       detect_(options_.detect_shards, options_.detect),
-      rule_set_(std::move(rule_set)) {
+      rule_set_(std::move(rule_set)),
+      cmdb_(options_.cmdb) {
   if (!options_.clock) options_.clock = base::system_clock_us;
   if (options_.workers == 0) options_.workers = 1;
   for (auto& channel : sinks) {
@@ -79,6 +82,8 @@ std::vector<std::string> Pipeline::start() {
     worker->processor->set_listener_formats(options_.listener_formats);
     if (rates_) worker->processor->set_rate_tracking(rates_.get(), options_.listener_names);
     worker->rules_version = rules_version_.load();
+    worker->cmdb_version = cmdb_version_.load();
+    worker->processor->set_cmdb(cmdb());
     workers_.push_back(std::move(worker));
   }
   workers_running_ = workers_.size();
@@ -124,6 +129,17 @@ std::shared_ptr<const rules::RuleSet> Pipeline::rule_set() const {
   return rule_set_;
 }
 
+void Pipeline::set_cmdb(std::shared_ptr<const enrich::Cmdb> cmdb) {
+  std::lock_guard lock(rules_mutex_);
+  cmdb_ = std::move(cmdb);
+  cmdb_version_.fetch_add(1);
+}
+
+std::shared_ptr<const enrich::Cmdb> Pipeline::cmdb() const {
+  std::lock_guard lock(rules_mutex_);
+  return cmdb_;
+}
+
 void Pipeline::run_worker(Worker& worker) {
   std::vector<detect::Alert> alerts;
   std::unique_ptr<ingest::RawBatch> batch;
@@ -136,6 +152,10 @@ void Pipeline::run_worker(Worker& worker) {
     if (const auto version = rules_version_.load(); version != worker.rules_version) {
       processor.set_rule_set(rule_set());
       worker.rules_version = version;
+    }
+    if (const auto version = cmdb_version_.load(); version != worker.cmdb_version) {
+      processor.set_cmdb(cmdb());
+      worker.cmdb_version = version;
     }
     const std::int64_t now_us = options_.clock();
     processor.set_reference_time_us(now_us);
@@ -180,6 +200,7 @@ void Pipeline::run_worker(Worker& worker) {
       worker.truncated += truncated;
       worker.pcre_errors = processor.match_counters().pcre_errors;
       worker.lag_us = lag_us;
+      worker.contexts = processor.context_counters();
     }
     if (!alerts.empty()) {
       std::unique_lock lock(alerts_mutex_);
@@ -301,6 +322,9 @@ PipelineStats Pipeline::stats() const {
     s.truncated += w->truncated;
     s.pcre_errors += w->pcre_errors;
     s.lag_us = std::max(s.lag_us, w->lag_us);
+    s.context_lookups += w->contexts.lookups;
+    s.context_misses += w->contexts.misses;
+    s.context_unmatched += w->contexts.unmatched;
     if (w->published_rules) {
       const auto& rules = w->published_rules->rules();
       for (std::size_t r = 0; r < rules.size() && r < w->published.matches_per_rule.size(); ++r) {

@@ -91,6 +91,8 @@ struct PipelineOptions {
   bool trend_enabled = false;
   trend::TrendOptions trend;
   std::vector<std::string> listener_names;  // names of the rate series per listener index
+  // CMDB context of hosts (daemon/enrich); null: records carry none. set_cmdb() replaces it.
+  std::shared_ptr<const enrich::Cmdb> cmdb;
   // Folder for detection snapshots; empty disables them.
   std::string state_dir;
   // Snapshot period; 0 = only at stop.
@@ -126,6 +128,11 @@ struct PipelineStats {
   std::uint64_t pcre_errors = 0;
   std::int64_t lag_us = 0;  // arrival-to-processing delay of the latest batch
   std::uint64_t reloads = 0;
+  // CMDB lookups (through the workers' caches), those the table answered, and those no entry
+  // matched.
+  std::uint64_t context_lookups = 0;
+  std::uint64_t context_misses = 0;
+  std::uint64_t context_unmatched = 0;
   struct Sink {
     std::string name;
     std::string type;
@@ -157,6 +164,9 @@ class Pipeline {
   // that are gone (unchanged rules keep theirs). Returns how many signatures were dropped.
   std::size_t set_rule_set(std::shared_ptr<const rules::RuleSet> rule_set);
   std::shared_ptr<const rules::RuleSet> rule_set() const;
+  // Publishes a new CMDB table (null: none); each worker switches between two batches.
+  void set_cmdb(std::shared_ptr<const enrich::Cmdb> cmdb);
+  std::shared_ptr<const enrich::Cmdb> cmdb() const;
   // Drains the queue, flushes batches into the stores, snapshots, gives the sink runners their
   // grace period. Returns false when some batch could not be stored (it was kept until the end
   // and is reported in stats().sinks[i].emit.batches_pending).
@@ -184,6 +194,8 @@ class Pipeline {
   mutable std::mutex rules_mutex_;
   std::shared_ptr<const rules::RuleSet> rule_set_;
   std::atomic<std::uint64_t> rules_version_{0};
+  std::shared_ptr<const enrich::Cmdb> cmdb_;  // guarded by rules_mutex_
+  std::atomic<std::uint64_t> cmdb_version_{0};
 
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<std::size_t> workers_running_{0};

@@ -63,6 +63,7 @@ void RecordProcessor::parse_batch(const ingest::RawBatch& batch) {
       record.sender = sender_;
     }
     record.truncated = (m.flags & ingest::kMessageTruncated) != 0;
+    if (contexts_.table()) record.context = contexts_.lookup(record.host, record.sender);
     ++counters_.parse_issues[static_cast<std::size_t>(record.issue)];
     if (record.time_us != parsers::kNoTime &&
         (latest_event_us_ == parsers::kNoTime || record.time_us > latest_event_us_)) {

@@ -12,6 +12,9 @@
 //      each shard its span in one call (one lock per shard per batch); unmatched records that
 //      look like trouble go to the miner's shard in one call too.
 //
+// Context: with a CMDB set, a record carries its host's business context (parsers::ServiceContext)
+// from the first pass on, so `when`, patterns and group_by can use it.
+//
 // Origin: a record carries its sender's address (RawMessage::peer as text, formatted once per run
 // of messages from one sender, kept in the arena; none for messages without a peer port, i.e.
 // not received from the network) and whether ingest truncated it.
@@ -32,6 +35,7 @@
 #include <vector>
 
 #include "daemon/detect/alert.h"
+#include "daemon/enrich/context_cache.h"
 #include "daemon/ingest/raw_batch.h"
 #include "daemon/pipeline/detect_shards.h"
 #include "daemon/pipeline/rate_tracking.h"
@@ -71,6 +75,11 @@ class RecordProcessor {
     rates_ = rates;
     listener_names_ = std::move(listener_names);
   }
+
+  // CMDB context: each record's `context` is looked up by its host and sender (through a
+  // per-processor cache) before matching, so rules can use it. Null turns it off.
+  void set_cmdb(std::shared_ptr<const enrich::Cmdb> cmdb) { contexts_.set_table(std::move(cmdb)); }
+  const enrich::ContextCacheCounters& context_counters() const { return contexts_.counters(); }
 
   // Reference time for year-less timestamps; set once per batch.
   void set_reference_time_us(std::int64_t reference_time_us);
@@ -118,6 +127,7 @@ class RecordProcessor {
   RateTracking* rates_ = nullptr;
   std::vector<std::string> listener_names_;
   trend::BatchCounts rate_counts_;
+  enrich::ContextCache contexts_;
 };
 
 }  // namespace logsift::pipeline

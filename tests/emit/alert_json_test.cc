@@ -181,6 +181,37 @@ TEST_CASE("rule provenance and ATT&CK techniques appear only when the rule carri
   CHECK(string_at(doc, "/threat/technique/id/0") == "T1110.001");
 }
 
+TEST_CASE("CMDB context fills service and labels without losing a capture of the same name", "[emit]") {
+  simdjson::dom::parser parser;
+  detect::Alert a = incident_example();
+  a.fields = {{"service_name", "from-the-log"}, {"rack", "captured"}};
+  a.context.service = "payments";
+  a.context.environment = "production";
+  a.context.owner = "team-payments";
+  a.context.sla_tier = "gold";
+  a.context.labels = {{"dc", "fra"}, {"rack", "r1"}};
+  a.context.source = "cmdb.csv:2";
+  a.tier_raise = 1;
+  const std::string line = to_json_line(a);
+  const auto doc = parse(parser, line);
+  CHECK(string_at(doc, "/service/name") == "payments");
+  CHECK(string_at(doc, "/service/environment") == "production");
+  CHECK(string_at(doc, "/labels/service_name") == "from-the-log");  // displaced, not lost
+  CHECK(string_at(doc, "/labels/rack") == "captured");               // the capture keeps its label
+  CHECK(string_at(doc, "/labels/dc") == "fra");
+  CHECK(string_at(doc, "/logsift/service/owner") == "team-payments");
+  CHECK(string_at(doc, "/logsift/service/sla_tier") == "gold");
+  CHECK(int_at(doc, "/logsift/service/severity_raise") == 1);
+  CHECK(string_at(doc, "/logsift/service/source") == "cmdb.csv:2");
+  CHECK(line.find("\"rack\"") == line.rfind("\"rack\""));  // one key, not two
+  // Without context nothing of it is written, and a service capture stays at its ECS place.
+  a.context = {};
+  const auto plain = parse(parser, to_json_line(a));
+  CHECK(string_at(plain, "/service/name") == "from-the-log");
+  CHECK_FALSE(has(plain, "/logsift/service"));
+  CHECK_FALSE(has(plain, "/labels/dc"));
+}
+
 TEST_CASE("an incident carries its threshold and severities, and null problem fields", "[emit]") {
   detect::Alert a = incident_example();
   a.problem_opened_us = testing::kExampleTimeUs;  // ignored without a problem id

@@ -88,12 +88,50 @@ rules:
   CHECK_FALSE(matches(m, parser.parse(other)));
 }
 
+TEST_CASE("CMDB context fields work in when, match and group_by and are empty without an entry", "[rules]") {
+  auto set = compile_text(R"(ruleset: t
+rules:
+  - id: prod_payments
+    name: Payments in production
+    when: { service.name: payments, service.environment: production, labels.rack: [r1, r2] }
+    match: 'failed'
+    group_by: [service.name, labels.rack]
+  - id: gold
+    name: Gold tier owners
+    match: { regex: '^team-', field: service.owner }
+    when: { service.sla_tier: gold }
+)");
+  Matcher m(set);
+  logsift::parsers::ServiceContext context;
+  context.service = "payments";
+  context.environment = "production";
+  context.owner = "team-payments";
+  context.sla_tier = "gold";
+  context.labels = {{"rack", "r2"}};
+  auto record = message_record("disk failed");
+  CHECK(m.match(record).empty());  // no CMDB entry: every context field is empty
+  record.context = &context;
+  auto found = m.match(record);
+  REQUIRE(found.size() == 2);
+  CHECK(named_record_field(record, "service.name") == std::optional<std::string_view>("payments"));
+  CHECK(named_record_field(record, "labels.rack") == std::optional<std::string_view>("r2"));
+  CHECK(named_record_field(record, "labels.missing") == std::optional<std::string_view>(""));
+  context.environment = "staging";
+  found = m.match(record);
+  REQUIRE(found.size() == 1);
+  CHECK(set->rules()[found[0].rule_index].id == "gold");
+  CHECK(parse_field_ref("labels.rack")->name() == "labels.rack");
+  CHECK_FALSE(parse_field_ref("labels."));
+}
+
 TEST_CASE("group_by names are checked against captures and fields at load time", "[rules]") {
   const std::string head = "ruleset: t\nrules:\n  - id: r\n    name: R\n    match: 'user (?<user_name>\\S+) from (?P<source_ip>\\S+)'\n";
   CHECK(errors_of(head + "    group_by: [host, user_name, source_ip, sd.x.y, app]\n").empty());
+  CHECK(errors_of(head + "    group_by: [service.name, service.environment, labels.rack]\n").empty());
   CHECK(errors_of(head + "    group_by: [host, src_ip]\n") ==
         std::vector<std::string>{"f.yaml:6: rule r: group_by 'src_ip' is neither a named group of this rule's patterns "
-                                 "nor a field (host, app, procid, msgid, message, original, sd.<id>.<param>)"});
+                                 "nor a field (host, app, procid, msgid, message, original, sd.<id>.<param>, service.name, "
+                                 "service.environment, service.owner, service.sla_tier, labels.<name>)"});
   auto json = errors_of(head + "    group_by: json.user\n");
   REQUIRE(json.size() == 1);
   CHECK(json[0].find("JSON paths cannot be grouped on") != std::string::npos);
