@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "daemon/detect/detect_options.h"
@@ -359,6 +360,36 @@ struct EnrichConfig {
   bool operator==(const EnrichConfig&) const = default;
 };
 
+// `cluster`: scale-out on Kafka (docs/scale-out.md). `role: all` (the default) is the single
+// process; `ingest` nodes parse and match and produce incidents to `incidents_topic`; `detect`
+// nodes consume it in one consumer group, one detection shard per partition, with each shard's
+// snapshot and input offset in `state_topic`.
+enum class ClusterRole { kAll, kIngest, kDetect };
+std::string_view to_string(ClusterRole r);
+
+struct ClusterConfig {
+  ClusterRole role = ClusterRole::kAll;  // `role`: all | ingest | detect.
+  std::vector<std::string> brokers;      // `brokers`: bootstrap list; required for ingest/detect.
+  std::string group = "logsift-detect";  // `group`: the detect nodes' consumer group.
+  std::string incidents_topic = "logsift.incidents";  // `incidents_topic`: ingest -> detect.
+  std::string state_topic = "logsift.detect.state";   // `state_topic`: per-partition snapshots;
+                                         // same partition count, cleanup.policy=compact.
+  std::uint32_t partitions = 0;          // `partitions`: the incidents topic's partition count,
+                                         // fixed for the cluster's life (it decides where every
+                                         // signature's state lives); checked against the topic at
+                                         // start. Required for ingest/detect.
+  std::string instance_id;               // `instance_id`: static group membership
+                                         // (group.instance.id); a restart within the session
+                                         // timeout keeps the node's partitions. Empty: dynamic.
+  std::int64_t timeout_ms = 30 * 1000;   // `timeout`: bound on a produce (message.timeout.ms),
+                                         // a snapshot acknowledgement and a state restore.
+  std::int64_t revoke_timeout_ms = 10 * 1000;  // `revoke_timeout`: a revoked partition is
+                                         // snapshotted, committed and released within this.
+  std::vector<std::pair<std::string, std::string>> properties;  // `properties`: librdkafka
+                                         // settings for every client (SASL, TLS, tuning).
+  bool operator==(const ClusterConfig&) const = default;
+};
+
 struct DaemonConfig {
   std::vector<ListenerConfig> listeners;  // `listeners`: required, at least one. No implicit
                                           // listeners: the daemon opens only what it is told.
@@ -374,6 +405,7 @@ struct DaemonConfig {
                                           // emit.dir (the embedded default).
   MetricsConfig metrics;                  // `metrics`
   LogConfig log;                          // `log`
+  ClusterConfig cluster;                  // `cluster`
   bool operator==(const DaemonConfig&) const = default;
 };
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "daemon/config/cluster_section.h"
 #include "daemon/config/load.h"
 #include "daemon/config/ops_sections.h"
 #include "daemon/config/sink_sections.h"
@@ -210,6 +211,7 @@ void read_sections(YamlReader& r, const YAML::Node& root, DaemonConfig& c) {
   read_sinks(r, root, c.sinks);
   read_metrics(r, r.child(root, "", "metrics"), c.metrics);
   read_log(r, r.child(root, "", "log"), c.log);
+  read_cluster(r, r.child(root, "", "cluster"), c.cluster);
 }
 
 Expected<DaemonConfig, ConfigErrors> parse_with_lines(std::string_view yaml_text,
@@ -235,7 +237,7 @@ Expected<DaemonConfig, ConfigErrors> parse_with_lines(std::string_view yaml_text
   try {
     if (reader.expect_map(root, "",
                           {"listeners", "rules", "pipeline", "detect", "trend", "json", "parse", "emit",
-                           "sinks", "metrics", "log", "enrich"})) {
+                           "sinks", "metrics", "log", "enrich", "cluster"})) {
       read_sections(reader, root, config);
     }
   } catch (const YAML::Exception& e) {

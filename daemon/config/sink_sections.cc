@@ -53,6 +53,8 @@ void read_tls(YamlReader& r, const YAML::Node& n, const std::string& path, SinkT
   r.read_string(n, path, "server_name", tls.server_name);
 }
 
+}  // namespace
+
 // `properties:` is a map of librdkafka settings; values are kept as the text written.
 void read_properties(YamlReader& r, const YAML::Node& n, const std::string& path,
                      std::vector<std::pair<std::string, std::string>>& out) {
@@ -88,6 +90,8 @@ void read_brokers(YamlReader& r, const YAML::Node& n, const std::string& path,
     }
   }
 }
+
+namespace {
 
 void read_sink(YamlReader& r, const YAML::Node& n, const std::string& path, SinkConfig& s) {
   if (!r.expect_map(n, path,

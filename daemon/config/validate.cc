@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "daemon/config/cluster_section.h"
 #include "daemon/config/load.h"
 #include "daemon/config/sink_sections.h"
 #include "parsers/json.h"
@@ -135,7 +136,8 @@ void check_sockets(Problems& p, const DaemonConfig& c) {
 
 std::vector<std::string> validate(const DaemonConfig& c) {
   Problems p;
-  if (c.listeners.empty()) p.add("listeners", "at least one listener is required");
+  // A detect node reads Kafka instead (validate_cluster).
+  if (c.listeners.empty() && c.cluster.role != ClusterRole::kDetect) p.add("listeners", "at least one listener is required");
   std::map<std::string, std::size_t> names;
   for (std::size_t i = 0; i < c.listeners.size(); ++i) {
     std::string path = "listeners[" + std::to_string(i) + "]";
@@ -216,6 +218,7 @@ std::vector<std::string> validate(const DaemonConfig& c) {
   p.range<std::uint32_t>("log.rate_limit", c.log.rate_limit_per_s, 0, 1000000);
   std::vector<std::string> problems = p.take();
   validate_sinks(c.sinks, problems);
+  validate_cluster(c, problems);
   return problems;
 }
 
