@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "daemon/app/cluster_node.h"
 #include "daemon/app/metrics_export.h"
 #include "daemon/app/ops_context.h"
 #include "daemon/app/settings.h"
@@ -114,6 +115,7 @@ struct Daemon::Parts {
   std::unique_ptr<ingest::BatchPool> pool;
   std::unique_ptr<SinkSet> sinks;
   std::unique_ptr<OpsContext> ops_context;  // CMDB
+  std::unique_ptr<ClusterNode> cluster;  // null for role all
   std::unique_ptr<pipeline::Pipeline> pipeline;
   std::unique_ptr<ingest::IngestServer> ingest;
   std::unique_ptr<ops::MetricsServer> metrics;
@@ -208,6 +210,16 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   po.max_pending_batches = cfg.pipeline.max_pending_batches;
   po.cmdb = p.ops_context->cmdb();
 
+  // Cluster role: an ingest node hands its incidents to the incidents topic.
+  auto cluster = ClusterNode::create(cfg);
+  if (!cluster) return Unexpected{cluster.error()};
+  p.cluster = std::move(cluster).value();
+  if (p.cluster) {
+    p.cluster->configure(po);
+    p.logger.info("cluster role ready", {{"role", std::string(config::to_string(cfg.cluster.role))},
+                                         {"partitions", cfg.cluster.partitions}});
+  }
+
   // Listeners are bound before the pipeline starts, so a taken port fails fast; they start
   // reading only after the pipeline runs.
   ingest::ServerOptions so;
@@ -243,6 +255,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
                    raw->pipeline->rule_set()->rules().size());
     if (const auto* rates = raw->pipeline->rates()) export_trend_metrics(w, *rates, 10);
     raw->ops_context->export_metrics(w, stats);
+    if (raw->cluster) raw->cluster->export_metrics(w);
   });
   if (cfg.metrics.enabled) {
     ops::MetricsServerOptions mo;
@@ -441,7 +454,11 @@ bool Daemon::stop() {
                      {"grace_ms", p.config.pipeline.shutdown_grace_ms}});
     }
   }
-  const bool flushed = p.pipeline->stop();
+  bool flushed = p.pipeline->stop();
+  if (p.cluster && !p.cluster->stop()) {
+    p.logger.error("incidents still queued for Kafka at stop were not acknowledged within cluster.timeout", {});
+    flushed = false;
+  }
   const auto stats = p.pipeline->stats();
   for (const auto& sink : stats.sinks) {
     if (sink.emit.batches_pending > 0) {

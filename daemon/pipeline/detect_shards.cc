@@ -49,6 +49,48 @@ void DetectShards::observe_unmatched(std::span<const Unmatched> records, std::ve
   for (const Unmatched& u : records) shard.detector.observe_unmatched(*u.record, u.now_us, out);
 }
 
+void DetectShards::observe_in(std::size_t shard, std::span<const detect::Incident> incidents,
+                              std::vector<detect::Alert>& out) {
+  if (incidents.empty()) return;
+  Shard& s = *shards_[shard];
+  std::lock_guard lock(s.mutex);
+  s.detector.observe(incidents, 0, out);  // each incident carries its own time
+}
+
+void DetectShards::observe_unmatched_in(std::size_t shard, std::span<const Unmatched> records,
+                                        std::vector<detect::Alert>& out) {
+  if (records.empty()) return;
+  Shard& s = *shards_[shard];
+  std::lock_guard lock(s.mutex);
+  for (const Unmatched& u : records) s.detector.observe_unmatched(*u.record, u.now_us, out);
+}
+
+detect::SnapshotInfo DetectShards::encode_shard(std::size_t shard, std::string& out) {
+  Shard& s = *shards_[shard];
+  std::lock_guard lock(s.mutex);
+  return s.detector.encode_snapshot(out);
+}
+
+Expected<detect::SnapshotInfo, detect::SnapshotError> DetectShards::restore_shard(std::size_t shard,
+                                                                                  std::string_view bytes,
+                                                                                  const std::string& name) {
+  detect::Detector detector(options_);  // decoded aside: the shard changes only on success
+  auto decoded = detector.decode_snapshot(bytes, name);
+  if (!decoded) return decoded;
+  Shard& s = *shards_[shard];
+  std::lock_guard lock(s.mutex);
+  s.detector = std::move(detector);
+  s.publish();
+  return decoded;
+}
+
+void DetectShards::clear_shard(std::size_t shard) {
+  Shard& s = *shards_[shard];
+  std::lock_guard lock(s.mutex);
+  s.detector = detect::Detector(options_);
+  s.publish();
+}
+
 void DetectShards::advance(std::int64_t now_us, std::vector<detect::Alert>& out) {
   for (auto& shard : shards_) {
     std::lock_guard lock(shard->mutex);

@@ -54,6 +54,18 @@ class DetectShards {
   // Advances every shard's clock (resolutions, due folded counts).
   void advance(std::int64_t now_us, std::vector<detect::Alert>& out);
 
+  // Detect role of a cluster (daemon/cluster): shard = Kafka partition of the incidents topic,
+  // fed, saved and emptied one at a time as partitions come and go.
+  void observe_in(std::size_t shard, std::span<const detect::Incident> incidents, std::vector<detect::Alert>& out);
+  void observe_unmatched_in(std::size_t shard, std::span<const Unmatched> records, std::vector<detect::Alert>& out);
+  // The shard's whole state in the snapshot format, into `out` (cleared, capacity reused).
+  detect::SnapshotInfo encode_shard(std::size_t shard, std::string& out);
+  // Replaces the shard's state with an encoded snapshot; on error the shard is left as it was.
+  Expected<detect::SnapshotInfo, detect::SnapshotError> restore_shard(std::size_t shard, std::string_view bytes,
+                                                                      const std::string& name);
+  // Empties the shard (its partition went to another node).
+  void clear_shard(std::size_t shard);
+
   // Summed over shards. Never blocks on a shard's lock: a shard busy right now contributes the
   // counters it published at its last advance() (so metrics scrapes never wait on detection).
   detect::DetectCounters counters() const;

@@ -19,6 +19,7 @@ constexpr auto kPopTimeout = std::chrono::milliseconds(100);
 struct Pipeline::Worker {
   std::thread thread;
   std::unique_ptr<RecordProcessor> processor;
+  std::unique_ptr<IncidentRelay> relay;  // ingest role only
   std::uint64_t rules_version = 0;
   std::uint64_t cmdb_version = 0;
 
@@ -31,6 +32,19 @@ struct Pipeline::Worker {
   std::uint64_t pcre_errors = 0;
   std::int64_t lag_us = 0;
   enrich::ContextCacheCounters contexts;
+};
+
+class Pipeline::Source final : public SourceContext {
+ public:
+  explicit Source(Pipeline& p) : p_(p) {}
+  DetectShards& detect() override { return p_.detect_; }
+  std::shared_ptr<const rules::RuleSet> rule_set() const override { return p_.rule_set(); }
+  void submit(std::vector<detect::Alert>& alerts) override { p_.submit_alerts(alerts); }
+  bool flush_alerts() override { return p_.flush_alerts(); }
+  std::int64_t now_us() const override { return p_.options_.clock(); }
+
+ private:
+  Pipeline& p_;
 };
 
 Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet> rule_set,
@@ -81,6 +95,10 @@ std::vector<std::string> Pipeline::start() {
     worker->processor = std::make_unique<RecordProcessor>(rule_set(), options_.parse, detect_);
     worker->processor->set_listener_formats(options_.listener_formats);
     if (rates_) worker->processor->set_rate_tracking(rates_.get(), options_.listener_names);
+    if (options_.incident_relay) {
+      worker->relay = options_.incident_relay();
+      worker->processor->set_incident_relay(worker->relay.get());
+    }
     worker->rules_version = rules_version_.load();
     worker->cmdb_version = cmdb_version_.load();
     worker->processor->set_cmdb(cmdb());
@@ -92,6 +110,10 @@ std::vector<std::string> Pipeline::start() {
   }
   for (auto& w : workers_) w->thread = std::thread([this, &w] { run_worker(*w); });
   emitter_thread_ = std::thread([this] { run_emitter(); });
+  if (options_.incident_source != nullptr) {
+    source_context_ = std::make_unique<Source>(*this);
+    source_thread_ = std::thread([this] { run_source(); });
+  }
   return errors;
 }
 
@@ -215,14 +237,39 @@ void Pipeline::run_worker(Worker& worker) {
   workers_running_.fetch_sub(1);
 }
 
+void Pipeline::run_source() {
+  while (!source_stop_.load()) options_.incident_source->poll(*source_context_);
+  options_.incident_source->close(*source_context_);
+}
+
+void Pipeline::submit_alerts(std::vector<detect::Alert>& alerts) {
+  if (alerts.empty()) return;
+  std::unique_lock lock(alerts_mutex_);
+  alerts_space_.wait(lock, [&] { return pending_alerts_.size() < options_.max_pending_alerts || draining_; });
+  pending_alerts_.insert(pending_alerts_.end(), std::make_move_iterator(alerts.begin()),
+                         std::make_move_iterator(alerts.end()));
+  alerts.clear();
+  alerts_ready_.notify_one();
+}
+
+bool Pipeline::flush_alerts() {
+  std::unique_lock lock(alerts_mutex_);
+  const std::uint64_t ticket = ++flush_requested_;
+  alerts_ready_.notify_one();
+  flush_answered_.wait(lock, [&] { return flush_done_ >= ticket || emitter_done_; });
+  return flush_done_ >= ticket && flush_ok_;
+}
+
 void Pipeline::run_emitter() {
   std::vector<detect::Alert> alerts;
   std::int64_t next_snapshot_us = options_.snapshot_interval_ms > 0
                                       ? options_.clock() + options_.snapshot_interval_ms * 1000
                                       : INT64_MAX;
+  std::uint64_t flushed = 0;  // the last flush request answered
   for (;;) {
     bool last_round = false;
     bool sink_backlogged = false;
+    std::uint64_t flush_ticket = 0;
     for (const auto& sink : sinks_) {
       if (sink.emitter->pending() >= options_.max_pending_batches) sink_backlogged = true;
     }
@@ -232,9 +279,11 @@ void Pipeline::run_emitter() {
         // Leave the alerts with the workers (who then stop taking batches); only retry the sink.
         alerts_ready_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms), [&] { return stopping_; });
       } else {
-        alerts_ready_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms),
-                               [&] { return !pending_alerts_.empty() || stopping_; });
+        alerts_ready_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms), [&] {
+          return !pending_alerts_.empty() || stopping_ || flush_requested_ > flushed;
+        });
         alerts.swap(pending_alerts_);
+        flush_ticket = flush_requested_;  // every alert submitted before it is in `alerts` now
         alerts_space_.notify_all();
       }
       last_round = stopping_ && pending_alerts_.empty();
@@ -249,6 +298,15 @@ void Pipeline::run_emitter() {
       sink.emitter->poll(now_us);
     }
     alerts.clear();
+    if (flush_ticket > flushed) {
+      bool ok = true;
+      for (auto& sink : sinks_) ok = sink.emitter->flush() && ok;
+      flushed = flush_ticket;
+      std::lock_guard lock(alerts_mutex_);
+      flush_done_ = flush_ticket;
+      flush_ok_ = ok;
+      flush_answered_.notify_all();
+    }
     if (now_us >= next_snapshot_us && !options_.state_dir.empty()) {
       snapshot();
       next_snapshot_us = now_us + options_.snapshot_interval_ms * 1000;
@@ -256,6 +314,9 @@ void Pipeline::run_emitter() {
     if (last_round) break;
   }
   for (auto& sink : sinks_) sink.emitter->flush();
+  std::lock_guard lock(alerts_mutex_);
+  emitter_done_ = true;
+  flush_answered_.notify_all();
 }
 
 void Pipeline::snapshot() {
@@ -277,6 +338,9 @@ void Pipeline::snapshot() {
 bool Pipeline::stop() {
   if (!started_ || stopped_) return true;
   stopped_ = true;
+  // The incident source first: its close() still needs the emitter to make its alerts durable.
+  source_stop_.store(true);
+  if (source_thread_.joinable()) source_thread_.join();
   {
     std::lock_guard lock(alerts_mutex_);
     draining_ = true;

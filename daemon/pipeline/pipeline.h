@@ -52,6 +52,8 @@
 #include "daemon/ingest/ingest_counters.h"
 #include "daemon/pipeline/alert_emitter.h"
 #include "daemon/pipeline/detect_shards.h"
+#include "daemon/pipeline/incident_relay.h"
+#include "daemon/pipeline/incident_source.h"
 #include "daemon/pipeline/rate_tracking.h"
 #include "daemon/trend/trend_options.h"
 #include "daemon/pipeline/record_processor.h"
@@ -107,6 +109,12 @@ struct PipelineOptions {
   // At stop, how long sink runners keep delivering spooled batches before they are left for the
   // next start.
   std::int64_t stop_grace_ms = 5'000;
+  // Ingest role of a cluster: makes each worker's relay (called once per worker at start);
+  // incidents then leave through it instead of being detected here. Empty: detect locally.
+  std::function<std::unique_ptr<IncidentRelay>()> incident_relay;
+  // Detect role of a cluster: incidents come from this source, polled on a thread of the
+  // pipeline's (incident_source.h). Must outlive the pipeline. Null: none.
+  IncidentSource* incident_source = nullptr;
   // Microseconds since the epoch. Injected so tests control time.
   std::function<std::int64_t()> clock;
   // Where parse failures (records no structure was recognised in) are counted per listener and
@@ -181,7 +189,11 @@ class Pipeline {
 
  private:
   struct Worker;
+  class Source;  // the SourceContext the incident source sees
   void run_worker(Worker& worker);
+  void run_source();
+  void submit_alerts(std::vector<detect::Alert>& alerts);
+  bool flush_alerts();
   void run_emitter();
   void snapshot();
 
@@ -207,6 +219,16 @@ class Pipeline {
   std::vector<detect::Alert> pending_alerts_;
   bool stopping_ = false;  // workers are done: the emitter's last rounds
   bool draining_ = false;  // stop() began: workers no longer wait for the emitter
+  // Flush requests of the incident source, answered by the emitter thread (flush_done_).
+  std::condition_variable flush_answered_;
+  std::uint64_t flush_requested_ = 0;
+  std::uint64_t flush_done_ = 0;
+  bool flush_ok_ = false;
+  bool emitter_done_ = false;
+
+  std::thread source_thread_;
+  std::atomic<bool> source_stop_{false};
+  std::unique_ptr<Source> source_context_;
 
   std::thread emitter_thread_;
   struct SinkPath {

@@ -107,6 +107,10 @@ void RecordProcessor::detect_batch(std::vector<detect::Alert>& alerts) {
     }
   }
   counters_.incidents += incidents_.size();
+  if (relay_ != nullptr) {
+    relay_->relay(incidents_, trouble_);
+    return;
+  }
   // Group by shard, keeping match order within a shard (a counting sort).
   for (std::size_t s = 0; s < shards; ++s) shard_begin_[s + 1] += shard_begin_[s];
   by_shard_.resize(incidents_.size());

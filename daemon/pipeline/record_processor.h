@@ -38,6 +38,7 @@
 #include "daemon/enrich/context_cache.h"
 #include "daemon/ingest/raw_batch.h"
 #include "daemon/pipeline/detect_shards.h"
+#include "daemon/pipeline/incident_relay.h"
 #include "daemon/pipeline/rate_tracking.h"
 #include "daemon/trend/batch_counts.h"
 #include "parsers/line_parser.h"
@@ -80,6 +81,10 @@ class RecordProcessor {
   // per-processor cache) before matching, so rules can use it. Null turns it off.
   void set_cmdb(std::shared_ptr<const enrich::Cmdb> cmdb) { contexts_.set_table(std::move(cmdb)); }
   const enrich::ContextCacheCounters& context_counters() const { return contexts_.counters(); }
+
+  // Ingest role: each batch's incidents and trouble go to `relay` instead of the DetectShards
+  // (which then only serve the stateless looks_like_trouble filter). Null: detect locally.
+  void set_incident_relay(IncidentRelay* relay) { relay_ = relay; }
 
   // Reference time for year-less timestamps; set once per batch.
   void set_reference_time_us(std::int64_t reference_time_us);
@@ -125,6 +130,7 @@ class RecordProcessor {
   std::vector<std::size_t> shard_fill_;        // next free slot per shard while grouping
   std::vector<DetectShards::Unmatched> trouble_;
   RateTracking* rates_ = nullptr;
+  IncidentRelay* relay_ = nullptr;
   std::vector<std::string> listener_names_;
   trend::BatchCounts rate_counts_;
   enrich::ContextCache contexts_;
