@@ -32,11 +32,12 @@ constexpr std::array kFileKeys = {"ruleset", "description", "defaults", "rules"}
 constexpr std::array kRuleKeys = {"id", "name", "description", "when", "when_ignore_case",
                                   "match", "ignore", "field", "ignore_case", "severity", "tags",
                                   "group_by", "problem", "examples", "author", "references",
-                                  "uuid", "allow_slow"};
+                                  "uuid", "allow_slow", "session"};
 constexpr std::array kDefaultKeys = {"when", "when_ignore_case", "field", "ignore_case",
                                      "severity", "tags", "group_by", "problem", "author",
                                      "references"};
 constexpr std::array kProblemKeys = {"count", "within", "resolve_after", "hosts"};
+constexpr std::array kSessionKeys = {"id", "within", "wait_for", "distinct"};
 constexpr std::array kPatternKeys = {"regex", "literal", "field", "ignore_case"};
 constexpr std::array kExampleKeys = {"line", "match", "fields"};
 
@@ -136,6 +137,7 @@ class FileReader {
   void read_match(const YAML::Node& node, const FieldRef& default_field, bool default_ci,
                   std::vector<Pattern>& into);
   void check_group_by(const YAML::Node& node, const Rule& rule);
+  void read_session(const YAML::Node& rule_node, Rule& rule);
   void read_problem(const YAML::Node& rule_node, Rule& rule);
   void read_examples(const YAML::Node& node, Rule& rule);
 
@@ -254,6 +256,7 @@ void FileReader::read_rule(const YAML::Node& node) {
   else read_match(node["match"], default_field, default_ci, rule.patterns);
   if (node["ignore"]) read_match(node["ignore"], default_field, default_ci, rule.ignore);
   if (group_node) check_group_by(group_node, rule);
+  read_session(node, rule);
 
   read_problem(node, rule);
   if (auto n = get(node, "allow_slow")) rule.allow_slow = boolean(n, "allow_slow").value_or(false);
@@ -284,13 +287,61 @@ void FileReader::read_when(const YAML::Node& node, bool ignore_case, Rule& rule)
   }
 }
 
-void FileReader::check_group_by(const YAML::Node& node, const Rule& rule) {
+// Named groups of a rule's `match` patterns.
+std::vector<std::string> rule_captures(const Rule& rule) {
   std::vector<std::string> captures;
   for (const auto& p : rule.patterns) {
     if (p.literal) continue;
     auto names = named_groups(p.source);
     captures.insert(captures.end(), names.begin(), names.end());
   }
+  return captures;
+}
+
+void FileReader::read_session(const YAML::Node& rule_node, Rule& rule) {
+  const YAML::Node node = rule_node["session"];
+  const auto captures = rule_captures(rule);
+  auto is_capture = [&](std::string_view name) {
+    return std::find(captures.begin(), captures.end(), name) != captures.end();
+  };
+  if (!node) {
+    for (std::string_view flag : {kSessionNote, kSessionEnd, kSessionSuccess}) {
+      if (is_capture(flag))
+        error(rule_node, "a pattern captures '" + std::string(flag) +
+                                                         "', which only means something with 'session:'");
+    }
+    return;
+  }
+  if (!node.IsMap()) return error(node, "'session' must be a mapping (id, within, wait_for, distinct)");
+  check_keys(node, kSessionKeys);
+  if (!node["id"]) {
+    error(node, "'session' needs 'id': the capture that names a session");
+  } else if (auto id = scalar(node["id"], "session id")) {
+    if (!is_capture(*id)) error(node["id"], "session id '" + *id + "' is not a named group of this rule's patterns");
+    rule.session.id = *id;
+  }
+  if (const YAML::Node n = node["within"]) {
+    auto ms = parse_duration_ms(n.IsScalar() ? n.Scalar() : std::string());
+    if (!ms) error(n, "session 'within': " + ms.error());
+    else if (ms.value() <= 0) error(n, "session 'within' must be longer than 0");
+    else rule.session.within_ms = ms.value();
+  }
+  if (const YAML::Node n = node["wait_for"]) {
+    rule.session.wait_for = string_list(n, "session wait_for");
+    for (const auto& name : rule.session.wait_for) {
+      if (!is_capture(name)) error(n, "session wait_for '" + name + "' is not a named group of this rule's patterns");
+    }
+  }
+  if (const YAML::Node n = node["distinct"]) {
+    rule.session.distinct = string_list(n, "session distinct");
+    for (const auto& name : rule.session.distinct) {
+      if (!is_capture(name)) error(n, "session distinct '" + name + "' is not a named group of this rule's patterns");
+    }
+  }
+}
+
+void FileReader::check_group_by(const YAML::Node& node, const Rule& rule) {
+  const std::vector<std::string> captures = rule_captures(rule);
   for (const auto& name : rule.group_by) {
     if (std::find(captures.begin(), captures.end(), name) != captures.end()) continue;
     auto ref = parse_field_ref(name);

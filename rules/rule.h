@@ -76,6 +76,34 @@ struct Recurrence {
   std::uint32_t spread_hosts = 0;    // distinct hosts within the window that open a problem
 };
 
+// `session:` — lines of one session (one connection, one process) seen together, as fail2ban's
+// <F-MLFID> does: a match whose `id` capture names a session merges its captures with what earlier
+// lines of the same session (same rule, same host) left, and the incident carries the merged
+// fields. Three capture names in the rule's patterns steer it (set and non-empty = on):
+//   session_note     the match is no incident; its captures are remembered (fail2ban <F-NOFAIL>)
+//   session_end      the session is forgotten after this line (<F-MLFFORGET>)
+//   session_success  the session authenticated: no incident, earlier waiting failures are
+//                    dropped (<F-MLFGAINED>)
+// The state lives in daemon/detect/session_table.h.
+struct SessionSpec {
+  std::string id;                     // capture naming the session; empty: the rule has no session
+  std::int64_t within_ms = 5 * 60 * 1000;  // a session with no line for this long is forgotten
+  // An incident needs one of these fields (merged); a match with none waits for a later line of
+  // its session that brings one, which then becomes the incident. Empty: no such need.
+  std::vector<std::string> wait_for;
+  // A session that has seen two different values of these captures (a match's value: the first
+  // of them it set) turns its notes and successes into incidents (several user names tried on
+  // one connection). Empty: off.
+  std::vector<std::string> distinct;
+
+  bool enabled() const { return !id.empty(); }
+};
+
+// Capture names with a meaning for sessions (see SessionSpec).
+inline constexpr std::string_view kSessionNote = "session_note";
+inline constexpr std::string_view kSessionEnd = "session_end";
+inline constexpr std::string_view kSessionSuccess = "session_success";
+
 struct Rule {
   std::string id;          // unique across the loaded set, e.g. "sshd.failed_password"
   std::string name;        // one-line human title
@@ -96,6 +124,7 @@ struct Rule {
   std::vector<Pattern> ignore;     // a record any of these matches does not match the rule
   std::vector<std::string> group_by;  // capture or field names that make up the signature
   Recurrence recurrence;
+  SessionSpec session;
   std::vector<Example> examples;
   // `allow_slow: true`: accept a pattern that must run in PCRE2 although it may backtrack
   // without bound (rules/slow_pattern.h); otherwise compiling refuses it.

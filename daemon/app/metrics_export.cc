@@ -163,6 +163,15 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
   out.counter("logsift_template_evictions_total", "Templates evicted at the max_templates cap.", d.template_evictions);
   out.counter("logsift_unmatched_trouble_total", "Unmatched messages that looked like trouble and were mined.", d.unmatched_trouble);
 
+  const auto& sessions = p.sessions;
+  out.gauge("logsift_sessions_open", "Sessions of rules with session: held now.", sessions.open);
+  out.counter("logsift_sessions_started_total", "Sessions started.", sessions.started);
+  out.counter("logsift_sessions_ended_total", "Sessions ended by a session_end line.", sessions.ended);
+  out.counter("logsift_sessions_expired_total", "Sessions forgotten after their window without a line.", sessions.expired);
+  out.counter("logsift_session_evictions_total", "Sessions dropped unexpired at the max_sessions cap.", sessions.evicted);
+  out.counter("logsift_session_merges_total", "Incidents that took fields from earlier lines of their session.",
+              sessions.merged);
+
   out.counter("logsift_alerts_total", "Alerts detection produced (before routing to sinks).", p.alerts);
   export_sink_metrics(out, p);
   out.counter("logsift_snapshots_written_total", "Detection state snapshots written.", p.snapshots_written);

@@ -60,6 +60,7 @@ detect::DetectOptions detect_options(const config::DaemonConfig& config) {
   o.max_signatures = config.detect.max_signatures;
   o.miner.max_templates = config.detect.max_templates;
   o.tier_severity_raise = config.enrich.tier_severity_raise;
+  o.max_sessions = config.detect.max_sessions;
   return o;
 }
 

@@ -1,11 +1,14 @@
 // logsift explain --rules PATH [--config FILE] LINE|-: how one line is parsed, and for each rule
-// that came close, why it did or did not match.
+// that came close, why it did or did not match. Lines go through the daemon's batch step (as in
+// `logsift test`), so a rule with `session:` also shows what the session made of each line of
+// standard input: an incident with the merged fields, a note, or a failure waiting for more.
 #include <cstdio>
 #include <iostream>
 
 #include "daemon/cli/cli_support.h"
 #include "daemon/cli/commands.h"
 #include "daemon/emit/json_text.h"
+#include "daemon/pipeline/record_processor.h"
 #include "rules/explain.h"
 
 namespace logsift::cli {
@@ -87,7 +90,24 @@ void print_pattern(const rules::PatternVerdict& p, const char* kind, std::ostrea
   out << "\n";
 }
 
-void print_explanation(const rules::RuleExplanation& e, const rules::RuleSet& set, std::ostream& out) {
+// What the session step made of a session rule's match on this line (printed under the rule).
+struct SessionVerdict {
+  detect::SessionStep step = detect::SessionStep::kIncident;
+  std::span<const rules::Capture> fields;
+};
+
+void print_session(const SessionVerdict& v, std::ostream& out) {
+  switch (v.step) {
+    case detect::SessionStep::kIncident: out << "  session: incident, with the session's fields:"; break;
+    case detect::SessionStep::kNoted: out << "  session: noted (no incident; remembered for the session):"; break;
+    case detect::SessionStep::kWaiting: out << "  session: waiting (no incident until a line of the session brings one of wait_for):"; break;
+  }
+  for (const auto& c : v.fields) out << " " << c.name << "=" << quoted(c.value);
+  out << "\n";
+}
+
+void print_explanation(const rules::RuleExplanation& e, const rules::RuleSet& set,
+                       const std::vector<std::pair<std::uint32_t, SessionVerdict>>& sessions, std::ostream& out) {
   const rules::Rule& rule = set.rules()[e.rule_index];
   out << "\n" << rule.id << ": ";
   if (e.matched) {
@@ -112,6 +132,9 @@ void print_explanation(const rules::RuleExplanation& e, const rules::RuleSet& se
       out << "  ignore " << p.index + 1 << " on " << p.field << " " << (p.literal ? "literal " : "")
           << quoted(p.source) << ": no match\n";
     }
+  }
+  for (const auto& [rule_index, verdict] : sessions) {
+    if (rule_index == e.rule_index) print_session(verdict, out);
   }
   if (!e.matched) {
     bool any_pattern = false;
@@ -147,12 +170,27 @@ int run_explain(int argc, char** argv, int first) {
 
   parsers::ParseOptions options = tool_parse_options(daemon_config.value(), set.get());
   options.expected_format = *format;
-  parsers::LineParser parser(options);
   rules::ExplainOptions explain_options;
   if (args.flag("all")) explain_options.min_closeness = 0;
 
-  auto explain_line = [&](std::string_view line) {
-    const parsers::Record record = parser.parse(line);
+  // One line per batch through the daemon's step; session state carries from line to line.
+  pipeline::DetectShards detect(1, detect::DetectOptions{});
+  pipeline::RecordProcessor processor(set, options, detect);
+  std::vector<detect::Alert> alerts;
+  bool first_line = true;
+  LineBatcher batcher(1, [&](const ingest::RawBatch& batch) {
+    processor.process_batch(batch, alerts);
+    alerts.clear();
+    if (processor.records().empty()) return;
+    if (!first_line) std::cout << "\n----\n";
+    first_line = false;
+    const parsers::Record& record = processor.records()[0];
+    std::vector<std::pair<std::uint32_t, SessionVerdict>> sessions;
+    for (const auto& incident : processor.incidents()) {
+      if (incident.rule->session.enabled())
+        sessions.push_back({static_cast<std::uint32_t>(incident.rule - set->rules().data()), {detect::SessionStep::kIncident, incident.fields}});
+    }
+    for (const auto& h : processor.held()) sessions.push_back({h.rule_index, {h.step, h.fields}});
     print_record(record, *set, std::cout);
     const auto explanations = rules::explain_record(set, record, explain_options);
     std::size_t matched = 0;
@@ -160,19 +198,16 @@ int run_explain(int argc, char** argv, int first) {
     std::cout << "\n" << matched << " of " << set->rules().size() << " rules match";
     if (explanations.size() > matched) std::cout << ", " << explanations.size() - matched << " more came close";
     std::cout << "\n";
-    for (const auto& e : explanations) print_explanation(e, *set, std::cout);
-  };
+    for (const auto& e : explanations) print_explanation(e, *set, sessions, std::cout);
+  });
   const std::string& operand = args.operands()[0];
   if (operand != "-") {
-    explain_line(operand);
+    batcher.add(operand);
+    batcher.flush();
     return 0;
   }
-  bool first_line = true;
-  for_each_line("-", std::cerr, [&](std::uint64_t, std::string_view line) {
-    if (!first_line) std::cout << "\n----\n";
-    first_line = false;
-    explain_line(line);
-  });
+  for_each_line("-", std::cerr, [&](std::uint64_t, std::string_view line) { batcher.add(line); });
+  batcher.flush();
   return 0;
 }
 

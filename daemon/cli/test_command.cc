@@ -1,8 +1,11 @@
 // logsift test --rules PATH [--config FILE] [FILE|-]: which rules each log line matches, as one JSON object a
 // line: {"line": N, "matches": [{"rule": "<id>", "fields": {...}}]}.
 //
-// Lines go through the same batch step as in the daemon (parse, match, detect); detection runs on
-// a private state that is thrown away, so the output is the matches alone.
+// Lines go through the same batch step as in the daemon (parse, match, sessions, detect);
+// detection runs on a private state that is thrown away, so the output is the incidents alone. A
+// rule with `session:` reports the fields merged with earlier lines of the session; a match it
+// holds back (a note, or a failure waiting for an address) is listed under "held" with
+// "session": "noted" or "waiting".
 #include <unistd.h>
 
 #include <iostream>
@@ -23,7 +26,9 @@ constexpr const char* kUsage =
     "usage: logsift test --rules PATH [--rules PATH...] [--config logsiftd.yaml]\n"
     "                    [--format auto|rfc5424|rfc3164|json] [--cache DIR] [FILE|-]\n"
     "  Prints the rules each log line matches, one JSON object a line:\n"
-    "  {\"line\":N,\"matches\":[{\"rule\":\"ID\",\"fields\":{...}}]}\n"
+    "  {\"line\":N,\"matches\":[{\"rule\":\"ID\",\"fields\":{...}}]}; matches of rules with\n"
+    "  `session:` carry the session's merged fields, and those it holds back are listed under\n"
+    "  \"held\" with \"session\":\"noted\" or \"waiting\"\n"
     "  --config FILE  read lines with that daemon config's JSON field mapping and time zone\n"
     "  --format F     parse every line as F instead of sniffing each one\n"
     "  --cache DIR    keep compiled Hyperscan databases in DIR\n";
@@ -61,31 +66,48 @@ int run_test(int argc, char** argv, int first) {
   LineBatcher batcher(interactive ? 1 : kLinesPerBatch, [&](const ingest::RawBatch& batch) {
     processor.process_batch(batch, alerts);
     alerts.clear();
-    const auto matches = processor.matches();
-    std::size_t next = 0;
+    const auto incidents = processor.incidents();
+    const auto held = processor.held();
+    auto append_match = [&](std::uint32_t rule_index, std::span<const rules::Capture> fields) {
+      out += "{\"rule\":";
+      emit::append_json_string(set->rules()[rule_index].id, out);
+      out += ",\"fields\":{";
+      bool first_field = true;
+      for (const auto& c : fields) {
+        if (!first_field) out += ',';
+        first_field = false;
+        emit::append_json_string(c.name, out);
+        out += ':';
+        emit::append_json_string(c.value, out);
+      }
+      out += '}';
+    };
+    std::size_t next = 0, next_held = 0;
     for (std::uint32_t r = 0; r < processor.records().size(); ++r) {
       out.clear();
       out += "{\"line\":";
       emit::append_json_uint(++line_number, out);
       out += ",\"matches\":[";
-      for (bool first_match = true; next < matches.size() && matches[next].record_index == r; ++next) {
-        const rules::RuleMatch& m = matches[next];
+      for (bool first_match = true; next < incidents.size() && processor.record_index(incidents[next]) == r; ++next) {
         if (!first_match) out += ',';
         first_match = false;
-        out += "{\"rule\":";
-        emit::append_json_string(set->rules()[m.rule_index].id, out);
-        out += ",\"fields\":{";
-        bool first_field = true;
-        for (const auto& c : processor.fields(m)) {
-          if (!first_field) out += ',';
-          first_field = false;
-          emit::append_json_string(c.name, out);
-          out += ':';
-          emit::append_json_string(c.value, out);
-        }
-        out += "}}";
+        append_match(static_cast<std::uint32_t>(incidents[next].rule - set->rules().data()), incidents[next].fields);
+        out += '}';
       }
-      out += "]}\n";
+      out += ']';
+      if (next_held < held.size() && held[next_held].record_index == r) {
+        out += ",\"held\":[";
+        for (bool first_held = true; next_held < held.size() && held[next_held].record_index == r; ++next_held) {
+          if (!first_held) out += ',';
+          first_held = false;
+          append_match(held[next_held].rule_index, held[next_held].fields);
+          out += ",\"session\":";
+          emit::append_json_string(detect::session_step_name(held[next_held].step), out);
+          out += '}';
+        }
+        out += ']';
+      }
+      out += "}\n";
       std::cout << out;
     }
     if (interactive) std::cout.flush();

@@ -150,6 +150,8 @@ struct DetectConfig {
                                     // signatures, the daemon's total over all shards; the least
                                     // recently seen are evicted (counted). Bounds memory.
   std::uint64_t max_templates = 10000;  // `max_templates`: template-miner cap, same policy.
+  std::uint64_t max_sessions = detect::defaults::kMaxSessions;  // `max_sessions`: open sessions
+                                    // of rules with `session:`, same policy.
   std::int64_t snapshot_interval_ms = 60 * 1000;  // `snapshot_interval`: detection state is
                                     // written this often (and at shutdown); 0 = shutdown only. A
                                     // crash loses at most this much history.

@@ -88,6 +88,7 @@ detect:
   trouble_words: []           # unmatched lines with these words are mined; [] = built-in list
   max_signatures: 100000      # memory caps (daemon totals); least recently seen are evicted
   max_templates: 10000
+  max_sessions: 65536         # open sessions of rules with session: (rules/README.md)
   snapshot_interval: 60s      # state written this often and at shutdown; 0 = shutdown only
   state_dir: ./logsift-data/state
   # An alert's @timestamp is the message's own time when that lies at most this far after /

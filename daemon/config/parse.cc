@@ -99,7 +99,7 @@ void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {
   if (!r.expect_map(n, "detect",
                     {"default_count", "default_within", "default_resolve_after", "spread_hosts",
                      "suppression", "update_interval", "escalation_step", "forget_after",
-                     "trouble_words", "max_signatures", "max_templates", "snapshot_interval",
+                     "trouble_words", "max_signatures", "max_templates", "max_sessions", "snapshot_interval",
                      "state_dir", "event_time_max_ahead", "event_time_max_behind"})) {
     return;
   }
@@ -114,6 +114,7 @@ void read_detect(YamlReader& r, const YAML::Node& n, DetectConfig& d) {
   r.read_string_list(n, "detect", "trouble_words", d.trouble_words);
   r.read_u64(n, "detect", "max_signatures", d.max_signatures);
   r.read_u64(n, "detect", "max_templates", d.max_templates);
+  r.read_u64(n, "detect", "max_sessions", d.max_sessions);
   r.read_duration_ms(n, "detect", "snapshot_interval", d.snapshot_interval_ms);
   r.read_string(n, "detect", "state_dir", d.state_dir);
   r.read_duration_ms(n, "detect", "event_time_max_ahead", d.event_time_max_ahead_ms);

@@ -178,6 +178,7 @@ std::vector<std::string> validate(const DaemonConfig& c) {
   }
   p.range<std::uint64_t>("detect.max_signatures", d.max_signatures, 1, 100000000);
   p.range<std::uint64_t>("detect.max_templates", d.max_templates, 1, 10000000);
+  p.range<std::uint64_t>("detect.max_sessions", d.max_sessions, 1, 10000000);
   p.range<std::int64_t>("detect.snapshot_interval", d.snapshot_interval_ms, 0, kDayMs);
   if (d.snapshot_interval_ms != 0 && d.snapshot_interval_ms < 1000) {
     p.add("detect.snapshot_interval", "must be 0 (shutdown only) or at least 1s");

@@ -28,6 +28,7 @@ inline constexpr std::int64_t kUpdateIntervalMs = 60 * 1000;
 inline constexpr std::uint32_t kEscalationStep = 2;
 inline constexpr std::int64_t kForgetAfterMs = 7LL * 24 * 60 * 60 * 1000;
 inline constexpr std::size_t kMaxSignatures = 100000;
+inline constexpr std::size_t kMaxSessions = 65536;
 inline constexpr int kTroubleMaxSeverity = 4;
 }  // namespace defaults
 
@@ -87,6 +88,9 @@ struct DetectOptions {
   // signature costs roughly 0.5-1 KiB (copied rule metadata, host sample, latest occurrence).
   // Default 100000.
   std::size_t max_signatures = defaults::kMaxSignatures;
+  // Open sessions of rules with `session:` (daemon total); the least recently seen is dropped
+  // beyond it, counted as evicted. One costs roughly 200 bytes plus its fields. Default 65536.
+  std::size_t max_sessions = defaults::kMaxSessions;
   // Distinct hosts remembered per signature (the `hosts` sample of alerts and the spread test).
   // Beyond it the least recently seen host is replaced and `hosts_affected` becomes a lower
   // bound that may double-count a host that returns. Default 16.

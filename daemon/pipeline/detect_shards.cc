@@ -19,7 +19,9 @@ detect::DetectOptions per_shard(detect::DetectOptions options, std::size_t shard
 }  // namespace
 
 DetectShards::DetectShards(std::size_t shard_count, const detect::DetectOptions& options)
-    : options_(per_shard(options, std::max<std::size_t>(shard_count, 1))), trouble_filter_(options) {
+    : options_(per_shard(options, std::max<std::size_t>(shard_count, 1))),
+      trouble_filter_(options),
+      sessions_(options.max_sessions) {
   if (shard_count == 0) shard_count = 1;
   for (std::size_t i = 0; i < shard_count; ++i) shards_.push_back(std::make_unique<Shard>(options_));
 }

@@ -20,6 +20,7 @@
 
 #include "daemon/detect/detector.h"
 #include "daemon/detect/incident.h"
+#include "daemon/detect/session_table.h"
 
 namespace logsift::pipeline {
 
@@ -93,6 +94,11 @@ class DetectShards {
   // shards stay empty. Call before any worker runs.
   RestoreReport restore(const std::string& dir);
 
+  // Sessions of rules with `session:` (the merge step before incidents), shared by all workers.
+  // Not part of snapshots: sessions last minutes, and a restart forgets them.
+  detect::SessionTable& sessions() { return sessions_; }
+  const detect::SessionTable& sessions() const { return sessions_; }
+
   // The generation last written or restored; 0 before any.
   std::uint64_t last_saved_generation() const { return last_saved_generation_.load(std::memory_order_relaxed); }
 
@@ -112,6 +118,7 @@ class DetectShards {
   std::string save_buffer_;  // one shard's encoding; capacity kept between snapshots
   std::atomic<std::uint64_t> last_saved_generation_{0};
   detect::Detector trouble_filter_;  // stateless use only: looks_like_trouble()
+  detect::SessionTable sessions_;
 };
 
 }  // namespace logsift::pipeline

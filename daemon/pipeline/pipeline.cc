@@ -399,6 +399,7 @@ PipelineStats Pipeline::stats() const {
   s.matches_per_rule.assign(per_rule.begin(), per_rule.end());
   s.reloads = rules_version_.load();
   s.detect = detect_.counters();
+  s.sessions = detect_.sessions().counters();
   s.alerts = alerts_emitted_.load(std::memory_order_relaxed);
   for (const auto& sink : sinks_) {
     PipelineStats::Sink out;

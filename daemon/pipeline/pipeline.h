@@ -151,6 +151,7 @@ struct PipelineStats {
   };
   std::vector<Sink> sinks;
   detect::DetectCounters detect;
+  detect::SessionCounters sessions;
   std::uint64_t snapshots_written = 0;
   std::uint64_t snapshot_errors = 0;
   std::string last_snapshot_error;

@@ -84,7 +84,20 @@ void RecordProcessor::detect_batch(std::vector<detect::Alert>& alerts) {
   const std::size_t shards = detect_.shard_count();
   incidents_.clear();
   trouble_.clear();
+  held_.clear();
   shard_begin_.assign(shards + 1, 0);
+  // Matches of rules with `session:` first go through the session table, in one call.
+  session_matches_.clear();
+  session_fields_.clear();
+  for (const rules::RuleMatch& m : matches_) {
+    const rules::Rule& rule = rules[m.rule_index];
+    if (!rule.session.enabled()) continue;
+    const parsers::Record& record = records_[m.record_index];
+    session_matches_.push_back(detect::SessionMatch{&rule, detect::host_or_sender(record), matcher_->fields(m),
+                                                    times_us_[m.record_index]});
+  }
+  detect_.sessions().apply(session_matches_, arena_, session_fields_);
+  std::size_t next_session = 0;
   std::size_t next_match = 0;
   for (std::uint32_t r = 0; r < records_.size(); ++r) {
     const parsers::Record& record = records_[r];
@@ -96,8 +109,17 @@ void RecordProcessor::detect_batch(std::vector<detect::Alert>& alerts) {
     for (; next_match < matches_.size() && matches_[next_match].record_index == r; ++next_match) {
       const rules::RuleMatch& m = matches_[next_match];
       ++counters_.matches_per_rule[m.rule_index];
+      std::span<const rules::Capture> fields = matcher_->fields(m);
+      if (rules[m.rule_index].session.enabled()) {
+        const detect::SessionMatch& s = session_matches_[next_session++];
+        fields = std::span<const rules::Capture>(session_fields_).subspan(s.fields_begin, s.fields_end - s.fields_begin);
+        if (s.step != detect::SessionStep::kIncident) {
+          held_.push_back(HeldMatch{r, m.rule_index, s.step, fields});
+          continue;
+        }
+      }
       detect::Incident& incident = incidents_.emplace_back(
-          detect::Incident{&rules[m.rule_index], &record, matcher_->fields(m), times_us_[r]});
+          detect::Incident{&rules[m.rule_index], &record, fields, times_us_[r]});
       for (const rules::Capture& c : incident.fields) {
         counters_.capture_type_mismatches += emit::capture_fits_ecs(c.name, c.value) ? 0 : 1;
       }

@@ -97,6 +97,20 @@ class RecordProcessor {
   std::span<const parsers::Record> records() const { return records_; }  // message order
   std::span<const rules::RuleMatch> matches() const { return matches_; }  // record, then rule order
   std::span<const rules::Capture> fields(const rules::RuleMatch& m) const { return matcher_->fields(m); }
+  // The incidents the matches became, in match order: a match of a rule with `session:` carries
+  // the fields merged with earlier lines of its session, or is held (held()) instead.
+  std::span<const detect::Incident> incidents() const { return incidents_; }
+  struct HeldMatch {
+    std::uint32_t record_index = 0;
+    std::uint32_t rule_index = 0;
+    detect::SessionStep step = detect::SessionStep::kNoted;  // kNoted or kWaiting
+    std::span<const rules::Capture> fields;                  // merged
+  };
+  // Matches of session rules that became no incident (yet), in match order.
+  std::span<const HeldMatch> held() const { return held_; }
+  std::uint32_t record_index(const detect::Incident& incident) const {
+    return static_cast<std::uint32_t>(incident.record - records_.data());
+  }
 
   // Latest event time seen (kNoTime before any).
   std::int64_t latest_event_us() const { return latest_event_us_; }
@@ -125,6 +139,9 @@ class RecordProcessor {
   std::vector<std::int64_t> times_us_;         // detection time per record
   std::span<const rules::RuleMatch> matches_;  // into the matcher
   std::vector<detect::Incident> incidents_;    // match order
+  std::vector<detect::SessionMatch> session_matches_;  // matches of session rules, match order
+  std::vector<rules::Capture> session_fields_;         // their merged fields (views into arena_)
+  std::vector<HeldMatch> held_;
   std::vector<detect::Incident> by_shard_;     // the same, grouped by shard
   std::vector<std::size_t> shard_begin_;       // shard s: by_shard_[shard_begin_[s], shard_begin_[s + 1])
   std::vector<std::size_t> shard_fill_;        // next free slot per shard while grouping

@@ -90,6 +90,9 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
     date = date_regex_for("");
   }
   context.date_regex = *date;
+  context.sessions = uses_sessions(filter->prefregex) ||
+                     std::any_of(filter->failregex.begin(), filter->failregex.end(),
+                                 [](const auto& f) { return uses_sessions(f.first); });
   if (filter->maxlines > 1) {
     result.notes.push_back(conf_path + ": maxlines = " + std::to_string(filter->maxlines) +
                            ": logsift matches one line at a time; regexes spanning lines are left out");
@@ -100,7 +103,7 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
   }
 
   std::vector<std::string> patterns, ignores;
-  bool has_ip = false, has_domain = false, has_id = false;
+  bool has_ip = false, has_domain = false, has_id = false, has_user = false, has_alt_user = false;
   for (std::size_t i = 0; i < filter->failregex.size(); ++i) {
     const auto& [regex, at] = filter->failregex[i];
     const std::string where = at.to_string() + ": failregex " + std::to_string(i + 1) + ": ";
@@ -109,7 +112,7 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
       result.notes.push_back(where + converted.error() + "; left out: " + regex);
       continue;
     }
-    if (!converted->has_failure_id) {
+    if (!converted->has_failure_id && !context.sessions) {
       result.notes.push_back(where + "yields no address, host name or <F-ID> on its own (fail2ban completes such a "
                                      "match from other lines of the same session); left out: " + regex);
       continue;
@@ -117,6 +120,8 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
     has_ip |= converted->pcre.find("(?P<source_ip>") != std::string::npos;
     has_domain |= converted->pcre.find("(?P<source_domain>") != std::string::npos;
     has_id |= converted->pcre.find("(?P<failure_id>") != std::string::npos;
+    has_user |= converted->pcre.find("(?P<user_name>") != std::string::npos;
+    has_alt_user |= converted->pcre.find("(?P<user_name_alt>") != std::string::npos;
     patterns.push_back(std::move(converted->pcre));
   }
   for (std::size_t i = 0; i < filter->ignoreregex.size(); ++i) {
@@ -157,6 +162,17 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
   for (std::size_t i = 0; i < group_by.size(); ++i) y += (i ? ", " : "") + group_by[i];
   y += "]\n";
   if (!problem.empty()) y += "    problem: { " + problem + " }\n";
+  if (context.sessions) {
+    // fail2ban keeps a session (<F-MLFID>) for 5 minutes; its 100-entry cache per filter is the
+    // daemon-wide detect.max_sessions here.
+    y += "    session: { id: session_id, within: 5m, wait_for: [";
+    for (std::size_t i = 0; i < group_by.size(); ++i) y += (i ? ", " : "") + group_by[i];
+    y += "]";
+    // fail2ban counts the users of a session, taking <F-ALT_USER> where <F-USER> is empty.
+    if (has_user && has_alt_user) y += ", distinct: [user_name, user_name_alt]";
+    else if (has_user || has_alt_user) y += std::string(", distinct: [") + (has_user ? "user_name" : "user_name_alt") + "]";
+    y += " }\n";
+  }
   y += "    match:\n";
   for (const auto& p : patterns) y += "      - " + yaml_quote(p) + "\n";
   if (!ignores.empty()) {

@@ -2,7 +2,8 @@
 //
 // One rule file per filter: a rule `fail2ban.<filter>` whose patterns are the filter's failregexes
 // (each combined with its prefregex) on the whole line, whose `ignore` patterns are its
-// ignoreregexes, grouped by the failure id (address, host name or <F-ID>). With a jail,
+// ignoreregexes, grouped by the failure id (address, host name or <F-ID>). A filter using
+// <F-MLFID> becomes a rule with `session:` (rules/rule.h), so lines of one session merge. With a jail,
 // maxretry/findtime/bantime become the rule's problem count/within/resolve_after. What cannot be
 // imported faithfully is left out of the rule and listed, with the file and line it came from, in
 // the result and as comments at the top of the written file. Stateless; thread-safe.

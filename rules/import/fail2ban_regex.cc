@@ -164,14 +164,24 @@ bool contains_group(std::string_view regex, std::string_view name) {
   return regex.find("(?P<" + std::string(name) + ">") != std::string_view::npos;
 }
 
+// The capture name of a fail2ban group in a filter that uses sessions (see RegexContext).
+std::string group_capture_name(std::string_view group, const RegexContext& context) {
+  if (context.sessions) {
+    if (group == "mlfid") return "session_id";
+    if (group == "nofail") return "session_note";
+    if (group == "mlfforget") return "session_end";
+    if (group == "mlfgained") return "session_success";
+  }
+  return capture_name_for(group);
+}
+
 ConvertedRegex finish(std::string regex) {
   ConvertedRegex out;
   out.has_failure_id = contains_group(regex, FailureGroups::kIp) || contains_group(regex, FailureGroups::kDomain) ||
                        contains_group(regex, FailureGroups::kFailureId);
-  out.has_nofail = contains_group(regex, "nofail") || contains_group(regex, "mlfgained");
-  // A match that sets <F-NOFAIL> (or <F-MLFGAINED>, a success) is no failure. Python takes the
-  // first match in backtracking order, so does PCRE2; (*COMMIT)(*FAIL) refuses exactly that
-  // match without trying others.
+  // Without sessions, a match that sets <F-NOFAIL> (or <F-MLFGAINED>, a success) is no failure.
+  // Python takes the first match in backtracking order, so does PCRE2; (*COMMIT)(*FAIL) refuses
+  // exactly that match without trying others. (With sessions the groups are named session_*.)
   for (const char* group : {"nofail", "mlfgained"}) {
     if (contains_group(regex, group)) regex += std::string("(?(<") + group + ">)(*COMMIT)(*FAIL))";
   }
@@ -203,6 +213,8 @@ bool has_newline_escape(std::string_view regex) {
   }
   return false;
 }
+
+bool uses_sessions(std::string_view regex) { return regex.find("<F-MLFID>") != std::string_view::npos; }
 
 Expected<std::string, std::string> expand_fail2ban_regex(std::string_view regex, const RegexContext& context) {
   // "^.*\n" only asks for some earlier line: the line after it is matched on its own.
@@ -252,7 +264,7 @@ Expected<std::string, std::string> expand_fail2ban_regex(std::string_view regex,
         if (std::find(open.begin(), open.end(), group) != open.end()) replacement = ")";
       } else {
         open.push_back(group);
-        replacement = "(?P<" + capture_name_for(group) + ">";
+        replacement = "(?P<" + group_capture_name(group, context) + ">";
       }
     }
     out += replacement;

@@ -33,13 +33,19 @@ std::string capture_name_for(std::string_view fail2ban_group);
 struct RegexContext {
   std::string usedns = "warn";  // "no": <HOST> is <ADDR>
   std::string date_regex;       // what the date detector cuts out; empty: no date handling
+  // The filter ties lines together with <F-MLFID>: the multi-line groups become the capture
+  // names of a rule `session:` (session_id, session_note, session_end, session_success)
+  // instead of refusing the match.
+  bool sessions = false;
 };
+
+// Whether a fail2ban regex (any of a filter's) uses <F-MLFID>.
+bool uses_sessions(std::string_view regex);
 
 // A converted pattern: PCRE2 text on the whole line.
 struct ConvertedRegex {
   std::string pcre;
   bool has_failure_id = false;  // yields an address, a host name or an <F-ID>
-  bool has_nofail = false;      // has an <F-NOFAIL> group: a match setting it is no failure
 };
 
 // Expands fail2ban tags and rewrites Python-only syntax. Errors name what cannot be imported.

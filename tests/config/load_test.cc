@@ -110,6 +110,7 @@ detect:
   suppression: 30s
   max_signatures: 5000
   max_templates: 500
+  max_sessions: 700
   snapshot_interval: 0
   state_dir: /var/lib/logsift/state
 json: { message: [msg, log.message], host: host.name }
@@ -155,6 +156,7 @@ log: { level: debug, rate_limit: 0 }
   CHECK(r->detect.suppression_ms == 30000);
   CHECK(r->detect.max_signatures == 5000);
   CHECK(r->detect.max_templates == 500);
+  CHECK(r->detect.max_sessions == 700);
   CHECK(r->detect.snapshot_interval_ms == 0);
   CHECK(r->detect.state_dir == "/var/lib/logsift/state");
   CHECK(r->json.message == std::vector<std::string>{"msg", "log.message"});
@@ -386,6 +388,7 @@ TEST_CASE("detection defaults are the detector's own, written once", "[config]")
   CHECK(d.forget_after_ms == o.forget_after_ms);
   CHECK(d.max_signatures == o.max_signatures);
   CHECK(d.max_templates == o.miner.max_templates);
+  CHECK(d.max_sessions == o.max_sessions);
   CHECK(d.trouble_words.empty());  // = the detector's built-in list
 }
 

@@ -159,3 +159,39 @@ rules:
   CHECK(rule.references.size() == 1);
   CHECK(rule.techniques == std::vector<std::string>{"T1110.001", "T1078"});
 }
+
+TEST_CASE("a session names captures of the rule and defaults to a five-minute window", "[rules]") {
+  LoadedRules loaded;
+  load_rule_text(R"(ruleset: t
+rules:
+  - id: s
+    name: S
+    match: ['sshd\[(?<session_id>\d+)\]: (?<session_note>Connection from) (?<source_ip>\S+)',
+            'sshd\[(?<session_id>\d+)\]: failures for (?<user_name>\S+)']
+    session: { id: session_id, wait_for: [source_ip], distinct: user_name }
+)", "f.yaml", loaded);
+  REQUIRE(loaded.errors.empty());
+  REQUIRE(loaded.rules.size() == 1);
+  const SessionSpec& s = loaded.rules[0].session;
+  CHECK(s.enabled());
+  CHECK(s.id == "session_id");
+  CHECK(s.within_ms == 5 * 60 * 1000);
+  CHECK(s.wait_for == std::vector<std::string>{"source_ip"});
+  CHECK(s.distinct == std::vector<std::string>{"user_name"});
+
+  const auto errors = errors_of(R"(ruleset: t
+rules:
+  - id: s
+    name: S
+    match: 'sshd\[(?<pid>\d+)\]: (?<session_success>Accepted)'
+    session: { id: pid, within: 0s, wait_for: [source_ip], distinct: user, colour: red }
+  - id: flag
+    name: Flag
+    match: '(?<session_note>x)'
+)");
+  CHECK_THAT(errors.at(0), Catch::Contains("unknown key 'colour'"));
+  CHECK_THAT(errors.at(1), Catch::Contains("session 'within' must be longer than 0"));
+  CHECK_THAT(errors.at(2), Catch::Contains("session wait_for 'source_ip' is not a named group"));
+  CHECK_THAT(errors.at(3), Catch::Contains("session distinct 'user' is not a named group"));
+  CHECK_THAT(errors.at(4), Catch::Contains("f.yaml:7: rule flag: a pattern captures 'session_note'"));
+}

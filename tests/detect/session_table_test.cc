@@ -1,0 +1,129 @@
+#include "daemon/detect/session_table.h"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "tests/allocation_counter.h"
+
+using namespace logsift;
+using namespace logsift::detect;
+
+namespace {
+
+constexpr std::int64_t kSecond = 1'000'000;
+
+rules::Rule session_rule() {
+  rules::Rule rule;
+  rule.id = "sshd.session";
+  rule.session.id = "session_id";
+  rule.session.wait_for = {"source_ip"};
+  rule.session.distinct = {"user_name", "user_name_alt"};
+  return rule;
+}
+
+// Feeds one match through the table and keeps what it returned.
+struct Feeder {
+  SessionTable table;
+  rules::Rule rule = session_rule();
+  parsers::StringArena arena;
+  std::vector<rules::Capture> fields;
+
+  explicit Feeder(std::size_t max_sessions = 16) : table(max_sessions) {}
+
+  struct Result {
+    SessionStep step;
+    std::map<std::string, std::string> fields;
+  };
+  Result feed(std::vector<rules::Capture> captures, std::int64_t now_us = 0, std::string_view host = "edge3") {
+    SessionMatch m{&rule, host, captures, now_us};
+    table.apply(std::span<SessionMatch>(&m, 1), arena, fields);
+    Result r{m.step, {}};
+    for (std::uint32_t i = m.fields_begin; i < m.fields_end; ++i) r.fields[std::string(fields[i].name)] = std::string(fields[i].value);
+    return r;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a failure without an address takes it from a noted earlier line of its session", "[detect][session]") {
+  Feeder f;
+  auto connect = f.feed({{"session_id", "sshd[7]"}, {"session_note", "Connection from"}, {"source_ip", "192.0.2.7"}});
+  CHECK(connect.step == SessionStep::kNoted);
+  CHECK(connect.fields.count("session_note") == 0);  // flags are not fields
+  auto failure = f.feed({{"session_id", "sshd[7]"}, {"user_name", "root"}}, kSecond);
+  CHECK(failure.step == SessionStep::kIncident);
+  CHECK(failure.fields["source_ip"] == "192.0.2.7");
+  CHECK(failure.fields["user_name"] == "root");
+  CHECK(f.table.counters().merged == 1);
+  // Another process on the same host, and the same process id on another host, are other sessions.
+  CHECK(f.feed({{"session_id", "sshd[8]"}, {"user_name", "root"}}).step == SessionStep::kWaiting);
+  CHECK(f.feed({{"session_id", "sshd[7]"}, {"user_name", "root"}}, 0, "edge4").step == SessionStep::kWaiting);
+}
+
+TEST_CASE("a failure that waits for an address becomes an incident with the next line of its session", "[detect][session]") {
+  Feeder f;
+  CHECK(f.feed({{"session_id", "sshd[9]"}, {"user_name", "admin"}}).step == SessionStep::kWaiting);
+  // The closing line would be a note on its own; the waiting failure makes it the incident.
+  auto closed = f.feed({{"session_id", "sshd[9]"}, {"session_note", "Connection closed"}, {"session_end", "closed"},
+                        {"source_ip", "198.51.100.4"}});
+  CHECK(closed.step == SessionStep::kIncident);
+  CHECK(closed.fields["user_name"] == "admin");
+  CHECK(closed.fields["source_ip"] == "198.51.100.4");
+  const auto c = f.table.counters();
+  CHECK(c.ended == 1);
+  CHECK(c.open == 0);
+  // Ended: the same id starts afresh.
+  CHECK(f.feed({{"session_id", "sshd[9]"}, {"session_note", "x"}, {"source_ip", "198.51.100.4"}}).step == SessionStep::kNoted);
+}
+
+TEST_CASE("a success drops waiting failures unless several user names were tried", "[detect][session]") {
+  Feeder f;
+  CHECK(f.feed({{"session_id", "a"}, {"user_name", "deploy"}}).step == SessionStep::kWaiting);
+  auto ok = f.feed({{"session_id", "a"}, {"session_success", "Accepted"}, {"session_note", "Accepted"},
+                    {"user_name", "deploy"}, {"source_ip", "203.0.113.9"}});
+  CHECK(ok.step == SessionStep::kNoted);
+
+  CHECK(f.feed({{"session_id", "b"}, {"session_note", "Failed publickey"}, {"user_name", "alice"}, {"source_ip", "203.0.113.10"}}).step ==
+        SessionStep::kNoted);
+  // A second user name (here only in the fallback capture) turns the note into an incident.
+  auto second_user = f.feed({{"session_id", "b"}, {"session_note", "Failed publickey"}, {"user_name_alt", "bob"}});
+  CHECK(second_user.step == SessionStep::kIncident);
+  CHECK(second_user.fields["source_ip"] == "203.0.113.10");
+  CHECK(second_user.fields["user_name_alt"] == "bob");
+}
+
+TEST_CASE("sessions expire after their window and the table evicts the least recently seen when full", "[detect][session]") {
+  Feeder f(2);
+  f.rule.session.within_ms = 60'000;
+  f.feed({{"session_id", "old"}, {"session_note", "x"}, {"source_ip", "192.0.2.1"}}, 0);
+  CHECK(f.feed({{"session_id", "old"}, {"user_name", "u"}}, 61 * kSecond).step == SessionStep::kWaiting);
+  CHECK(f.table.counters().expired == 1);
+
+  f.feed({{"session_id", "s1"}, {"session_note", "x"}, {"source_ip", "192.0.2.1"}}, 100 * kSecond);
+  f.feed({{"session_id", "s2"}, {"session_note", "x"}, {"source_ip", "192.0.2.2"}}, 101 * kSecond);
+  f.feed({{"session_id", "s3"}, {"session_note", "x"}, {"source_ip", "192.0.2.3"}}, 102 * kSecond);
+  const auto c = f.table.counters();
+  CHECK(c.open == 2);
+  CHECK(c.evicted >= 1);
+  CHECK(f.feed({{"session_id", "s3"}, {"user_name", "u"}}, 103 * kSecond).fields["source_ip"] == "192.0.2.3");
+  CHECK(f.feed({{"session_id", "s1"}, {"user_name", "u"}}, 103 * kSecond).step == SessionStep::kWaiting);
+}
+
+TEST_CASE("a full session table allocates nothing per match in steady state", "[detect][session]") {
+  Feeder f(64);
+  auto round = [&](int n) {
+    for (int i = 0; i < 200; ++i) {
+      f.arena.reset();
+      f.fields.clear();
+      const std::string id = "sshd[" + std::to_string(i % 100) + "]";
+      std::vector<rules::Capture> caps = {{"session_id", id}, {"session_note", "x"}, {"source_ip", "192.0.2.77"}};
+      SessionMatch m{&f.rule, "edge3", caps, static_cast<std::int64_t>(n * 200 + i) * kSecond / 100};
+      const std::size_t before = logsift::testing::allocation_count();
+      f.table.apply(std::span<SessionMatch>(&m, 1), f.arena, f.fields);
+      if (n > 2) CHECK(logsift::testing::allocation_count() == before);
+    }
+  };
+  for (int n = 0; n < 4; ++n) round(n);
+  CHECK(f.table.counters().evicted > 0);
+}
