@@ -92,6 +92,12 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
             l.partial_bytes_dropped);
     counter("logsift_connections_cut_at_shutdown_total",
             "Connections still sending when the shutdown grace period ended.", l.connections_cut_at_shutdown);
+    counter("logsift_relp_acknowledged_total", "RELP messages acknowledged (processed, their alerts stored).",
+            l.relp_acknowledged);
+    counter("logsift_relp_refused_total", "RELP frames answered with an error (500).", l.relp_refused);
+    counter("logsift_relp_unanswered_at_close_total",
+            "RELP messages not acknowledged when their connection closed (the sender resends them).",
+            l.relp_unanswered_at_close);
     {
       const std::array<MetricLabel, 2> drop_labels{{{"listener", listener_names[i]}, {"cause", "shutdown"}}};
       out.sample("logsift_dropped_bytes_total",

@@ -13,6 +13,7 @@ std::vector<ingest::ListenerConfig> listener_configs(const config::DaemonConfig&
       case config::Protocol::kTcp: c.protocol = ingest::Protocol::kTcp; break;
       case config::Protocol::kTls: c.protocol = ingest::Protocol::kTls; break;
       case config::Protocol::kNdjson: c.protocol = ingest::Protocol::kNdjson; break;
+      case config::Protocol::kRelp: c.protocol = ingest::Protocol::kRelp; break;
     }
     switch (l.format) {
       case config::MessageFormat::kAuto: c.format = ingest::MessageFormat::kAuto; break;
@@ -24,6 +25,7 @@ std::vector<ingest::ListenerConfig> listener_configs(const config::DaemonConfig&
     c.port = l.port;
     c.max_message_bytes = l.max_message_bytes;
     c.max_connections = l.max_connections;
+    c.relp_window = l.relp_window;
     c.idle_timeout_ms = static_cast<std::uint32_t>(std::min<std::int64_t>(l.idle_timeout_ms, UINT32_MAX));
     c.tls.cert_file = l.tls.cert_file;
     c.tls.key_file = l.tls.key_file;

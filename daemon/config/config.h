@@ -27,6 +27,7 @@ enum class Protocol {
   kTcp,     // syslog over TCP: newline or RFC 6587 octet-counted framing, detected per frame
   kTls,     // syslog over TLS (RFC 5425), same framing as kTcp
   kNdjson,  // newline-delimited JSON objects over TCP
+  kRelp,    // RELP (rsyslog omrelp): acknowledged once processed; TLS when `tls` is given
 };
 
 enum class MessageFormat {
@@ -62,7 +63,9 @@ struct TlsConfig {
 
 struct ListenerConfig {
   std::string name;         // `name`: required, unique; the `listener` label on metrics.
-  Protocol protocol = Protocol::kUdp;  // `protocol`: udp | tcp | tls | ndjson. Required.
+  Protocol protocol = Protocol::kUdp;  // `protocol`: udp | tcp | tls | ndjson | relp. Required.
+                            // relp: rsyslog's omrelp, each message acknowledged once processed
+                            // (README "Sending logs with RELP"); over TLS when `tls` has a cert.
   std::string address = "127.0.0.1";  // `address`: IPv4/IPv6 literal to bind. 0.0.0.0 or :: to
                                        // accept from the network; loopback by default so a first
                                        // run exposes nothing.
@@ -76,7 +79,10 @@ struct ListenerConfig {
                             // count) connections beyond this. Bounds file descriptors and memory.
   std::int64_t idle_timeout_ms = 5 * 60 * 1000;  // `idle_timeout`: a stream connection silent
                             // this long is closed. Too short drops quiet senders' connections.
-  TlsConfig tls;            // `tls`: only allowed on tls listeners.
+  std::uint32_t relp_window = 1024;  // `relp_window`: relp only. Messages of one connection that
+                            // may wait for their acknowledgement; reading stops there. Keep it at
+                            // or above omrelp's windowSize (128 by default).
+  TlsConfig tls;            // `tls`: only allowed on tls and relp listeners.
   bool operator==(const ListenerConfig&) const = default;
 };
 

@@ -19,7 +19,7 @@ constexpr std::string_view kDefaultConfigYaml = R"yaml(# logsiftd configuration.
 # Where logs come in. Required: at least one listener; only these sockets are opened.
 listeners:
   - name: syslog-udp          # unique; the `listener` label on metrics
-    protocol: udp             # udp | tcp | tls | ndjson
+    protocol: udp             # udp | tcp | tls | ndjson | relp
     address: 127.0.0.1        # 0.0.0.0 or :: to accept from the network
     port: 5514                # 514 needs CAP_NET_BIND_SERVICE; 0 = any free port
     format: auto              # auto | rfc5424 | rfc3164 | json
@@ -52,6 +52,13 @@ listeners:
   #     verify_client: false                  # true = mutual TLS
   #     min_version: "1.2"                    # "1.2" or "1.3"
   #     handshake_timeout: 10s                # unfinished handshakes are closed and counted
+  # A RELP listener (rsyslog omrelp; a message is answered once processed and its alerts stored):
+  # - name: relp
+  #   protocol: relp
+  #   address: 0.0.0.0
+  #   port: 2514
+  #   relp_window: 1024                       # unanswered messages per connection
+  #   tls: {cert: /etc/logsift/tls/server.crt, key: /etc/logsift/tls/server.key}  # optional
 
 rules:
   # Rule files and folders (every *.yaml / *.yml inside). Empty = the bundled packs, looked up in

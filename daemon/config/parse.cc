@@ -28,7 +28,7 @@ void read_listener(YamlReader& r, const YAML::Node& node, const std::string& pat
                    ListenerConfig& l) {
   if (!r.expect_map(node, path,
                     {"name", "protocol", "address", "port", "format", "max_message_bytes",
-                     "max_connections", "idle_timeout", "tls"})) {
+                     "max_connections", "idle_timeout", "relp_window", "tls"})) {
     return;
   }
   if (!node.IsMap() || !node["protocol"]) r.error(node, path + ": \"protocol\" is required");
@@ -38,7 +38,8 @@ void read_listener(YamlReader& r, const YAML::Node& node, const std::string& pat
               {{"udp", Protocol::kUdp},
                {"tcp", Protocol::kTcp},
                {"tls", Protocol::kTls},
-               {"ndjson", Protocol::kNdjson}});
+               {"ndjson", Protocol::kNdjson},
+               {"relp", Protocol::kRelp}});
   r.read_string(node, path, "address", l.address);
   r.read_u16(node, path, "port", l.port);
   r.read_enum(node, path, "format", l.format,
@@ -49,6 +50,7 @@ void read_listener(YamlReader& r, const YAML::Node& node, const std::string& pat
   r.read_size_bytes(node, path, "max_message_bytes", l.max_message_bytes);
   r.read_u32(node, path, "max_connections", l.max_connections);
   r.read_duration_ms(node, path, "idle_timeout", l.idle_timeout_ms);
+  r.read_u32(node, path, "relp_window", l.relp_window);
   YAML::Node tls = r.child(node, path, "tls");
   if (tls.IsDefined()) read_tls(r, tls, path + ".tls", l.tls);
 }

@@ -18,6 +18,7 @@ std::string_view to_string(Protocol p) {
     case Protocol::kTcp: return "tcp";
     case Protocol::kTls: return "tls";
     case Protocol::kNdjson: return "ndjson";
+    case Protocol::kRelp: return "relp";
   }
   return "unknown";
 }
@@ -99,15 +100,25 @@ void check_listener(Problems& p, const ListenerConfig& l, const std::string& pat
       l.format != MessageFormat::kJson) {
     p.add(path + ".format", "an ndjson listener reads JSON: use auto or json");
   }
+  p.range<std::uint32_t>(path + ".relp_window", l.relp_window, 1, 1000000);
+  if (l.protocol != Protocol::kRelp && l.relp_window != ListenerConfig{}.relp_window) {
+    p.add(path + ".relp_window", "relp_window is only allowed on a relp listener");
+  }
   const TlsConfig& t = l.tls;
-  if (l.protocol == Protocol::kTls) {
+  if (l.protocol == Protocol::kRelp && t != TlsConfig{}) {
+    if (t.cert_file.empty()) p.add(path + ".tls.cert", "relp over tls needs a certificate file");
+    if (t.key_file.empty()) p.add(path + ".tls.key", "relp over tls needs a private key file");
+    if (t.verify_client && t.ca_file.empty()) {
+      p.add(path + ".tls.ca", "verify_client needs a CA file to verify against");
+    }
+  } else if (l.protocol == Protocol::kTls) {
     if (t.cert_file.empty()) p.add(path + ".tls.cert", "a tls listener needs a certificate file");
     if (t.key_file.empty()) p.add(path + ".tls.key", "a tls listener needs a private key file");
     if (t.verify_client && t.ca_file.empty()) {
       p.add(path + ".tls.ca", "verify_client needs a CA file to verify against");
     }
   } else if (t != TlsConfig{}) {
-    p.add(path + ".tls", "tls settings are only allowed on a tls listener, this one is " +
+    p.add(path + ".tls", "tls settings are only allowed on a tls or relp listener, this one is " +
                              std::string(to_string(l.protocol)));
   }
 }

@@ -29,6 +29,9 @@ ListenerStats ListenerCounters::snapshot() const {
   s.partial_bytes_dropped = get(partial_bytes_dropped);
   s.dropped_shutdown_bytes = get(dropped_shutdown_bytes);
   s.connections_cut_at_shutdown = get(connections_cut_at_shutdown);
+  s.relp_acknowledged = get(relp_acknowledged);
+  s.relp_refused = get(relp_refused);
+  s.relp_unanswered_at_close = get(relp_unanswered_at_close);
   return s;
 }
 

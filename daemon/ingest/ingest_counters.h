@@ -48,6 +48,10 @@ struct ListenerStats {
   std::uint64_t dropped_shutdown_bytes = 0; // bytes senders wrote that were not processed at stop
                                             // (kernel receive queue + unframed), after the grace period
   std::uint64_t connections_cut_at_shutdown = 0;  // connections with such bytes
+  std::uint64_t relp_acknowledged = 0;      // RELP messages answered "200 OK" (processed)
+  std::uint64_t relp_refused = 0;           // RELP frames answered with a 500 (unknown command, ...)
+  std::uint64_t relp_unanswered_at_close = 0;  // RELP messages read but not answered when their
+                                               // connection closed (the sender resends them)
 };
 
 struct PeerStats {
@@ -75,7 +79,8 @@ struct ListenerCounters {
       dropped_queue_full{0}, dropped_kernel_overflow{0}, dropped_shutdown{0}, connections_accepted{0},
       connections_active{0}, connections_rejected{0}, tls_handshake_failures{0}, handshake_timeouts{0},
       idle_timeouts{0}, read_errors{0}, backpressure_pauses{0}, memory_pauses{0}, closed_for_memory{0},
-      partial_bytes_dropped{0}, dropped_shutdown_bytes{0}, connections_cut_at_shutdown{0};
+      partial_bytes_dropped{0}, dropped_shutdown_bytes{0}, connections_cut_at_shutdown{0}, relp_acknowledged{0},
+      relp_refused{0}, relp_unanswered_at_close{0};
 
   void add(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
     counter.fetch_add(n, std::memory_order_relaxed);

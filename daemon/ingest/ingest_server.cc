@@ -121,7 +121,8 @@ std::optional<IngestError> validate(const ListenerConfig& config, std::size_t in
   }
   if (config.max_connections == 0) return invalid("max_connections is 0");
   if (config.idle_timeout_ms == 0) return invalid("idle_timeout_ms is 0");
-  if (config.protocol == Protocol::kTls) {
+  if (config.protocol == Protocol::kRelp && config.relp_window == 0) return invalid("relp_window is 0");
+  if (uses_tls(config)) {
     if (config.tls.min_version != "1.2" && config.tls.min_version != "1.3") {
       return invalid("tls min_version must be \"1.2\" or \"1.3\", not \"" + config.tls.min_version + "\"");
     }

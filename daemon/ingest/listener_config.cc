@@ -8,6 +8,7 @@ std::string_view protocol_name(Protocol protocol) {
     case Protocol::kTcp: return "tcp";
     case Protocol::kTls: return "tls";
     case Protocol::kNdjson: return "ndjson";
+    case Protocol::kRelp: return "relp";
   }
   return "unknown";
 }

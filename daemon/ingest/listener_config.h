@@ -19,13 +19,15 @@ enum class Protocol : std::uint8_t {
   kTcp,     // syslog over TCP, RFC 6587 framing detected per frame
   kTls,     // syslog over TLS (RFC 5425), same framing as kTcp
   kNdjson,  // newline-delimited JSON over TCP (newline framing only)
+  kRelp,    // RELP (rsyslog omrelp), each message acknowledged once processed; over TLS when
+            // tls.cert_file is set
 };
 
 // What the listener's messages are expected to be: the parsers' own enum, so it reaches the parse
 // stage unchanged; the parse stage decides what to do with it.
 using MessageFormat = parsers::ExpectedFormat;
 
-std::string_view protocol_name(Protocol protocol);     // "udp", "tcp", "tls", "ndjson"
+std::string_view protocol_name(Protocol protocol);     // "udp", "tcp", "tls", "ndjson", "relp"
 std::string_view format_name(MessageFormat format);    // "auto", "rfc5424", "rfc3164", "json"
 
 struct TlsConfig {
@@ -55,7 +57,16 @@ struct ListenerConfig {
   // the kernel's autotuning and bounds how much a paused connection lets the sender push ahead.
   std::size_t receive_buffer_bytes = 0;
 
-  TlsConfig tls;  // kTls only
+  // kRelp: messages of one connection that may wait for their acknowledgement; reading stops
+  // at this many (rsyslog's omrelp sends at most its windowSize, 128 by default).
+  std::size_t relp_window = 1024;
+
+  TlsConfig tls;  // kTls, and kRelp over TLS
 };
+
+// True when the listener speaks TLS: kTls, or kRelp with a certificate.
+inline bool uses_tls(const ListenerConfig& config) {
+  return config.protocol == Protocol::kTls || (config.protocol == Protocol::kRelp && !config.tls.cert_file.empty());
+}
 
 }  // namespace logsift::ingest

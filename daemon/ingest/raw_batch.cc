@@ -56,6 +56,8 @@ void RawBatch::reset() {
   messages_.clear();
   used_bytes_ = 0;
   payload_bytes_ = 0;
+  observer_.reset();
+  ticket_ = 0;
 }
 
 BatchPool::BatchPool(BatchLimits limits, std::size_t max_idle) : limits_(limits), max_idle_(max_idle) {}

@@ -62,6 +62,16 @@ struct RawMessage {
   std::uint8_t flags = 0;            // MessageFlag bits
 };
 
+// Told when the messages of a batch were processed (RELP acknowledgements). on_batch_processed()
+// runs on the consumer's thread and must only post work elsewhere.
+class BatchObserver {
+ public:
+  virtual void on_batch_processed(std::uint64_t ticket) = 0;
+
+ protected:
+  ~BatchObserver() = default;
+};
+
 struct BatchLimits {
   std::size_t max_bytes = 1u << 20;  // buffer size: message bytes plus kPadding after each
   std::size_t max_messages = 4096;   // metadata entries
@@ -99,8 +109,19 @@ class RawBatch {
   std::size_t payload_bytes() const { return payload_bytes_; }  // sum of message lengths
   const BatchLimits& limits() const { return limits_; }
 
+  // Who wants to know when this batch was processed (a RELP connection), and its ticket. Kept
+  // until reset(); an expired observer (the connection closed) is simply not told.
+  void set_observer(std::weak_ptr<BatchObserver> observer, std::uint64_t ticket) {
+    observer_ = std::move(observer);
+    ticket_ = ticket;
+  }
+  const std::weak_ptr<BatchObserver>& observer() const { return observer_; }
+  std::uint64_t ticket() const { return ticket_; }
+
  private:
   BatchLimits limits_;
+  std::weak_ptr<BatchObserver> observer_;
+  std::uint64_t ticket_ = 0;
   std::vector<char> buffer_;  // sized once to limits_.max_bytes, zero-filled
   std::vector<RawMessage> messages_;
   std::size_t used_bytes_ = 0;

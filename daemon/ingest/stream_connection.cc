@@ -7,6 +7,7 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <type_traits>
 #include <vector>
 
@@ -17,7 +18,9 @@ using asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
 template <typename Stream>
-class StreamConnection final : public ConnectionBase, public std::enable_shared_from_this<StreamConnection<Stream>> {
+class StreamConnection final : public ConnectionBase,
+                               public BatchObserver,
+                               public std::enable_shared_from_this<StreamConnection<Stream>> {
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
 
@@ -28,7 +31,9 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
         timer_(stream_.get_executor()),
         flush_timer_(stream_.get_executor()),
         framer_(context_.settings->framer),
-        read_buffer_(kReadBufferBytes) {}
+        read_buffer_(kReadBufferBytes) {
+    if (context_.settings->relp) relp_ = std::make_unique<RelpSession>(context_.settings->relp_options);
+  }
 
   void start() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
@@ -51,13 +56,35 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
   void close_for_shutdown() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       if (self->closed_) return;
-      const std::uint64_t left = self->unprocessed_bytes();
+      // RELP: what was not answered stays with the sender, who resends it; close() counts it.
+      const std::uint64_t left = self->relp_ ? 0 : self->unprocessed_bytes();
       if (left > 0) {
         ListenerCounters& c = *self->context_.counters;
         c.add(c.dropped_shutdown_bytes, left);
         c.add(c.connections_cut_at_shutdown);
       }
       self->close();
+    });
+  }
+
+  void drain_for_shutdown() override {
+    if (!relp_) return;
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->closed_) return;
+      self->draining_ = true;
+      self->process();
+    });
+  }
+
+  // The pipeline processed batch `ticket` (a consumer thread): answer its messages here.
+  void on_batch_processed(std::uint64_t ticket) override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), ticket] {
+      if (self->closed_) return;
+      const std::size_t before = self->relp_->unacked();
+      self->relp_->processed(ticket);
+      ListenerCounters& c = *self->context_.counters;
+      c.add(c.relp_acknowledged, before - self->relp_->unacked());
+      self->process();
     });
   }
 
@@ -111,7 +138,7 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
     const auto idle = context_.settings->idle_timeout;
     const auto quiet = SteadyClock::now() - last_activity_;
     // Not reading by our own choice (queue full, memory budget used up) is not the sender's idling.
-    const bool held_back = paused_ || memory_paused_;
+    const bool held_back = paused_ || memory_paused_ || (relp_ && relp_->unacked() > 0);
     if (held_back || quiet < idle) {
       arm_timer(held_back ? SteadyClock::duration(idle) : idle - quiet);
       return;
@@ -122,6 +149,7 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
 
   void start_read() {
     if (reading_ || paused_ || memory_paused_ || closed_) return;
+    if (relp_ && (draining_ || relp_->window_full() || relp_->closing() || relp_->failed())) return;
     if (context_.shared->memory.exhausted()) {
       pause_for_memory(kReadBufferBytes);
       return;
@@ -155,7 +183,16 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
 
   // Frames what is pending, then reads on, finishes at EOF, or stays paused.
   void process() {
-    drain();
+    if (relp_) {
+      drain_relp();
+      if (closed_) return;
+      // Push now: the sender waits for the responses, not for more messages.
+      if (batch_ && !batch_->empty() && !paused_) (void)push_or_pause();
+      relp_progress();
+      if (closed_) return;
+    } else {
+      drain();
+    }
     if (paused_ || memory_paused_ || closed_) return;
     if (eof_) {
       finish();
@@ -196,6 +233,17 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
 
   void finish() {
     Frame frame;
+    if (relp_) {  // a RELP frame cut short is not a message: it was never answered
+      if (held_ && !room_for(held_frame_.data.size())) return;
+      if (held_) {
+        PeerDelta delta;
+        append(held_frame_, delta);
+        held_ = false;
+        apply(delta, 0);
+      }
+      close();
+      return;
+    }
     if (!held_) {
       const std::size_t before = framer_.mid_frame() ? framer_.partial_bytes() : 0;
       if (framer_.finish(frame)) {
@@ -217,6 +265,7 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
   void append(const Frame& frame, PeerDelta& delta) {
     batch_->append(frame.data, arrival_us_, context_.peer, context_.listener_index,
                    frame.truncated ? kMessageTruncated : 0);
+    if (relp_) relp_->accepted();
     ++delta.messages;
     delta.bytes += frame.data.size();
     delta.truncated += frame.truncated;
@@ -248,6 +297,9 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
       }
       batch_charged_ = bytes;
       batch_ = context_.shared->pool.acquire();
+      if (relp_) {
+        batch_->set_observer(std::weak_ptr<BatchObserver>(this->shared_from_this()), relp_->begin_batch());
+      }
     }
     return true;
   }
@@ -309,9 +361,9 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
   // Keeps ServerShared::held_back equal to the connections not reading by our choice.
   void set_paused(bool& flag, bool value) {
     if (flag == value) return;
-    const bool before = paused_ || memory_paused_;
+    const bool before = paused_ || memory_paused_ || awaiting_answers_;
     flag = value;
-    const bool after = paused_ || memory_paused_;
+    const bool after = paused_ || memory_paused_ || awaiting_answers_;
     if (before != after) context_.shared->held_back.fetch_add(after ? 1 : -1, std::memory_order_relaxed);
   }
 
@@ -326,12 +378,12 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
   void track_partial() {
     MemoryBudget& memory = context_.shared->memory;
     if (!held_) framer_.release_buffer();
-    const std::size_t buffered = framer_.buffered_bytes();
+    const std::size_t buffered = relp_ ? relp_->buffered_bytes() : framer_.buffered_bytes();
     if (buffered != partial_charged_) {
       memory.adjust_partial(static_cast<std::int64_t>(buffered) - static_cast<std::int64_t>(partial_charged_));
       partial_charged_ = buffered;
     }
-    const bool partial = framer_.mid_frame() && framer_.partial_bytes() > 0;
+    const bool partial = relp_ ? relp_->partial_bytes() > 0 : framer_.mid_frame() && framer_.partial_bytes() > 0;
     if (partial) {
       if (!partial_listed_) partial_since_ = SteadyClock::now();
       memory.partial_update(this, this->weak_from_this(), partial_since_, buffered);
@@ -367,6 +419,8 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
     if (closed_) return;
     set_paused(paused_, false);
     set_paused(memory_paused_, false);
+    set_paused(awaiting_answers_, false);
+    if (relp_ && relp_->unacked() > 0) context_.counters->add(context_.counters->relp_unanswered_at_close, relp_->unacked());
     closed_ = true;
     timer_.cancel();
     flush_timer_.cancel();
@@ -385,6 +439,79 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
     context_.registry->forget(this);
   }
 
+  // RELP: frames what is pending, counting a malformed frame; the session answers commands.
+  void drain_relp() {
+    PeerDelta delta;
+    std::uint64_t framing_errors = 0;
+    if (held_ && room_for(held_frame_.data.size())) {
+      append(held_frame_, delta);
+      held_ = false;
+    }
+    Frame frame;
+    while (!held_ && !pending_.empty()) {
+      const RelpEvent event = relp_->next(pending_, frame);
+      if (event == RelpEvent::kNeedMore || event == RelpEvent::kWindowFull) break;
+      if (event == RelpEvent::kFailed) {
+        ++framing_errors;
+        pending_ = {};
+        break;
+      }
+      // The frame stays valid while held: it views the read buffer or the session's buffer,
+      // and neither changes until the session is called again.
+      if (!room_for(frame.data.size())) {
+        held_frame_ = frame;
+        held_wire_bytes_ = 0;
+        held_ = true;
+        break;
+      }
+      append(frame, delta);
+    }
+    apply(delta, framing_errors);
+    track_partial();
+  }
+
+  // RELP: writes the responses due, and closes when the session ended (the client's "close"
+  // answered, a protocol error, or shutdown with nothing left to answer).
+  void relp_progress() {
+    ListenerCounters& c = *context_.counters;
+    if (relp_->refused() != refused_counted_) {
+      c.add(c.relp_refused, relp_->refused() - refused_counted_);
+      refused_counted_ = relp_->refused();
+    }
+    if (draining_ && !close_after_write_) {
+      set_paused(awaiting_answers_, relp_->unacked() > 0 || held_);
+      if (!awaiting_answers_) {
+        relp_->queue_serverclose();
+        close_after_write_ = true;
+      }
+    }
+    if (relp_->failed() || relp_->closed()) close_after_write_ = true;
+    write_output();
+  }
+
+  void write_output() {
+    if (writing_ || closed_) return;
+    std::string& output = relp_->output();
+    if (output.empty()) {
+      if (close_after_write_) close();
+      return;
+    }
+    writing_ = true;
+    write_buffer_.swap(output);
+    asio::async_write(stream_, asio::buffer(write_buffer_),
+                      [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                        self->writing_ = false;
+                        self->write_buffer_.clear();
+                        if (self->closed_) return;
+                        if (ec) {
+                          if (ec != asio::error::operation_aborted) self->context_.counters->add(self->context_.counters->read_errors);
+                          self->close();
+                          return;
+                        }
+                        self->write_output();
+                      });
+  }
+
   ConnectionContext context_;
   Stream stream_;
   asio::steady_timer timer_;
@@ -395,6 +522,13 @@ class StreamConnection final : public ConnectionBase, public std::enable_shared_
   Frame held_frame_;          // a complete frame waiting for room (valid while held_)
   std::size_t held_wire_bytes_ = 0;  // ... and the bytes it took on the wire (framing included)
   std::unique_ptr<RawBatch> batch_;
+  std::unique_ptr<RelpSession> relp_;  // RELP connections only
+  std::string write_buffer_;           // RELP responses being written
+  std::uint64_t refused_counted_ = 0;
+  bool writing_ = false;
+  bool draining_ = false;          // RELP shutdown: no more reads
+  bool awaiting_answers_ = false;  // RELP shutdown: responses still due (held back)
+  bool close_after_write_ = false;
   std::size_t batch_charged_ = 0;    // budget bytes taken for batch_
   std::size_t partial_charged_ = 0;  // budget bytes taken for the framer's buffer
   std::int64_t arrival_us_ = 0;

@@ -19,6 +19,15 @@
 //   any state ── EOF / error / idle / close_*() ──► closed: batch pushed (or left for stop()),
 //   budget given back. close_for_memory() counts the dropped partial frame; close_for_shutdown()
 //   counts the bytes the sender wrote that were never made into messages (SIOCINQ + unframed).
+//
+// RELP (settings.relp): a RelpSession frames the bytes and answers commands; each batch carries
+// this connection as its BatchObserver, and the "200 OK" responses of its messages are written
+// when the pipeline reports the batch processed, in order. The batch is pushed at the end of every
+// read rather than after flush_age, so responses come quickly. Reading also stops while
+// relp_window messages wait for their response (kReading resumes on responses, never idle-closed
+// meanwhile). At shutdown (drain_for_shutdown) reading stops, the pending responses are awaited
+// (held back, so the grace period waits), then "serverclose" is sent and the connection closed;
+// messages never answered are counted (relp_unanswered_at_close) and the sender resends them.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -27,6 +36,7 @@
 #include <memory>
 
 #include "daemon/ingest/server_internal.h"
+#include "daemon/ingest/relp_session.h"
 #include "daemon/ingest/tcp_framer.h"
 
 namespace logsift::ingest::internal {
@@ -43,6 +53,9 @@ class ConnectionBase {
   virtual void close_for_memory() = 0;
   // Closes at the end of the shutdown grace period, counting what was not processed (any thread).
   virtual void close_for_shutdown() = 0;
+  // Shutdown began (any thread). A RELP connection stops reading, waits for the responses of what
+  // it read, then says "serverclose" and closes; other connections read on through the grace.
+  virtual void drain_for_shutdown() {}
 };
 
 // The listener side a connection reports its end to.
@@ -56,6 +69,8 @@ class ConnectionRegistry {
 
 struct ConnectionSettings {
   FramerOptions framer;
+  bool relp = false;  // RELP framing and acknowledgements (relp_session.h) instead of `framer`
+  RelpOptions relp_options;
   std::chrono::milliseconds idle_timeout{300000};
   std::chrono::milliseconds handshake_timeout{10000};
 };

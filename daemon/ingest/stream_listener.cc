@@ -25,6 +25,9 @@ class StreamListener final : public Listener, public ConnectionRegistry,
         retry_timer_(strand_) {
     settings_.framer.max_message_bytes = context_.config.max_message_bytes;
     settings_.framer.detect_octet_counting = context_.config.protocol != Protocol::kNdjson;
+    settings_.relp = context_.config.protocol == Protocol::kRelp;
+    settings_.relp_options.max_message_bytes = context_.config.max_message_bytes;
+    settings_.relp_options.window = context_.config.relp_window;
     settings_.idle_timeout = std::chrono::milliseconds(context_.config.idle_timeout_ms);
     settings_.handshake_timeout = std::chrono::milliseconds(context_.config.tls.handshake_timeout_ms);
   }
@@ -39,7 +42,7 @@ class StreamListener final : public Listener, public ConnectionRegistry,
       return Unexpected{IngestError{IngestError::Code::kAddress, context_.index, where + ": not an IP address"}};
     }
     boost::system::error_code ec;
-    if (context_.config.protocol == Protocol::kTls) {
+    if (uses_tls(context_.config)) {
       const TlsConfig& tls = context_.config.tls;
       tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
       tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -86,14 +89,7 @@ class StreamListener final : public Listener, public ConnectionRegistry,
     }
     asio::post(strand_, [self = shared_from_this()] {
       self->stop_accepting_here();
-      std::vector<std::shared_ptr<ConnectionBase>> open;
-      {
-        std::lock_guard lock(self->mutex_);
-        for (auto& [raw, weak] : self->connections_) {
-          if (auto connection = weak.lock()) open.push_back(std::move(connection));
-        }
-      }
-      for (auto& connection : open) connection->close_for_shutdown();
+      for (auto& connection : self->open_connections()) connection->close_for_shutdown();
     });
   }
 
@@ -125,6 +121,16 @@ class StreamListener final : public Listener, public ConnectionRegistry,
     acceptor_.close(ignored);
     retry_timer_.cancel();
     listener_closed_ = true;
+    for (auto& connection : open_connections()) connection->drain_for_shutdown();
+  }
+
+  std::vector<std::shared_ptr<ConnectionBase>> open_connections() {
+    std::vector<std::shared_ptr<ConnectionBase>> open;
+    std::lock_guard lock(mutex_);
+    for (auto& [raw, weak] : connections_) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+    return open;
   }
 
   void accept() {

@@ -193,6 +193,7 @@ void Pipeline::run_worker(Worker& worker) {
       run_failures = 0;
     };
     processor.process_batch(*batch, alerts);
+    Acknowledgement ack{batch->observer(), batch->ticket()};
     const auto records = processor.records();
     for (std::size_t i = 0; i < records.size(); ++i) {
       const ingest::RawMessage& m = batch->messages()[i];
@@ -231,7 +232,10 @@ void Pipeline::run_worker(Worker& worker) {
       pending_alerts_.insert(pending_alerts_.end(), std::make_move_iterator(alerts.begin()),
                              std::make_move_iterator(alerts.end()));
       alerts.clear();
+      if (!ack.observer.expired()) pending_acks_.push_back(std::move(ack));
       alerts_ready_.notify_one();
+    } else if (auto observer = ack.observer.lock()) {
+      observer->on_batch_processed(ack.ticket);  // nothing to store: processed
     }
   }
   workers_running_.fetch_sub(1);
@@ -262,6 +266,7 @@ bool Pipeline::flush_alerts() {
 
 void Pipeline::run_emitter() {
   std::vector<detect::Alert> alerts;
+  std::vector<Acknowledgement> acks, held_acks;
   std::int64_t next_snapshot_us = options_.snapshot_interval_ms > 0
                                       ? options_.clock() + options_.snapshot_interval_ms * 1000
                                       : INT64_MAX;
@@ -284,6 +289,7 @@ void Pipeline::run_emitter() {
         });
         alerts.swap(pending_alerts_);
         flush_ticket = flush_requested_;  // every alert submitted before it is in `alerts` now
+        acks.swap(pending_acks_);
         alerts_space_.notify_all();
       }
       last_round = stopping_ && pending_alerts_.empty();
@@ -307,6 +313,11 @@ void Pipeline::run_emitter() {
       flush_ok_ = ok;
       flush_answered_.notify_all();
     }
+    if (!acks.empty()) {
+      held_acks.insert(held_acks.end(), acks.begin(), acks.end());
+      acks.clear();
+    }
+    if (!held_acks.empty()) release_acknowledgements(held_acks);
     if (now_us >= next_snapshot_us && !options_.state_dir.empty()) {
       snapshot();
       next_snapshot_us = now_us + options_.snapshot_interval_ms * 1000;
@@ -314,9 +325,21 @@ void Pipeline::run_emitter() {
     if (last_round) break;
   }
   for (auto& sink : sinks_) sink.emitter->flush();
+  release_acknowledgements(held_acks);
   std::lock_guard lock(alerts_mutex_);
   emitter_done_ = true;
   flush_answered_.notify_all();
+}
+
+void Pipeline::release_acknowledgements(std::vector<Acknowledgement>& acks) {
+  // Someone waits for these alerts: close the open batches now instead of at their age.
+  bool stored = true;
+  for (auto& sink : sinks_) stored = sink.emitter->flush() && stored;
+  if (!stored) return;  // the store refuses: keep the acknowledgements until it takes them
+  for (auto& ack : acks) {
+    if (auto observer = ack.observer.lock()) observer->on_batch_processed(ack.ticket);
+  }
+  acks.clear();
 }
 
 void Pipeline::snapshot() {

@@ -20,6 +20,15 @@
 // problem.resolved alert (resolution "rule_changed") handed to the emitter with the workers' alerts. A worker still finishing a batch with the
 // old set may record a few incidents of a changed rule after the drop; they age out.
 //
+// Acknowledgements: a raw batch may carry an observer (a RELP connection). It is told the batch
+// was processed once the batch went through parse, match and detection and every alert it
+// produced is in every sink's store (a batch file written and synced, or a spool): a batch that
+// produced no alert is reported by its worker right away; otherwise the report travels with its
+// alerts to the emitter thread, which then closes its open alert batches at once (rather than at
+// max_alerts / max_age) and reports when every store took them. A store that refuses holds the
+// report back, so a full disk stops acknowledgements too. Detection state is not part of it: a
+// kill -9 loses what changed since the last snapshot, never an alert or a message.
+//
 // Backpressure: a store that refuses batches (a full disk, a full spool under the `block`
 // policy) holds closed batches in its AlertEmitter; past max_pending_batches for any sink the
 // emitter stops taking alerts, past max_pending_alerts workers wait, and the bounded raw queue
@@ -197,6 +206,8 @@ class Pipeline {
   bool flush_alerts();
   void run_emitter();
   void snapshot();
+  struct Acknowledgement;
+  void release_acknowledgements(std::vector<Acknowledgement>& acks);
 
   PipelineOptions options_;
   ingest::BatchQueue& queue_;
@@ -218,6 +229,11 @@ class Pipeline {
   std::condition_variable alerts_ready_;
   std::condition_variable alerts_space_;
   std::vector<detect::Alert> pending_alerts_;
+  struct Acknowledgement {
+    std::weak_ptr<ingest::BatchObserver> observer;
+    std::uint64_t ticket = 0;
+  };
+  std::vector<Acknowledgement> pending_acks_;  // with pending_alerts_: due once those are stored
   bool stopping_ = false;  // workers are done: the emitter's last rounds
   bool draining_ = false;  // stop() began: workers no longer wait for the emitter
   // Flush requests of the incident source, answered by the emitter thread (flush_done_).

@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "cli_test_support.h"
+#include "tests/support/debian_package.h"
 
 using namespace logsift::cli::testing;
 namespace fs = std::filesystem;
@@ -65,37 +66,10 @@ bool eval_condition(const std::string& expression, const std::string& name, cons
   return (left == quoted(rhs)) == equal;
 }
 
-std::string run_shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof(buffer), pipe)) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
-
 // The extracted package, or an empty path (with the reason) when it cannot be had.
 fs::path fail2ban_package(std::string& why_not) {
-  const fs::path root = fs::path(LOGSIFT_BUILD_DIR) / "fail2ban-package";
-  const fs::path tree = root / "x";
-  if (fs::exists(tree / "etc/fail2ban/filter.d/sshd.conf")) return tree;
-  fs::create_directories(root);
-  run_shell("cd '" + root.string() + "' && apt-get download fail2ban >download.log 2>&1");
-  fs::path deb;
-  for (const auto& entry : fs::directory_iterator(root)) {
-    if (entry.path().extension() == ".deb") deb = entry.path();
-  }
-  if (deb.empty()) {
-    why_not = "apt-get download fail2ban failed: " + read_file(root / "download.log");
-    return {};
-  }
-  run_shell("dpkg-deb -x '" + deb.string() + "' '" + tree.string() + "'");
-  if (!fs::exists(tree / "etc/fail2ban/filter.d/sshd.conf")) {
-    why_not = "dpkg-deb -x did not yield etc/fail2ban/filter.d";
-    return {};
-  }
-  return tree;
+  return logsift::testing::unpack_debian_packages(fs::path(LOGSIFT_BUILD_DIR) / "fail2ban-package", {"fail2ban"},
+                                                  "etc/fail2ban/filter.d/sshd.conf", why_not);
 }
 
 std::string options_key(const Options& o) {

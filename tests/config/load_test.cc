@@ -290,7 +290,7 @@ TEST_CASE("tls listeners need their files, and only tls listeners take tls setti
 
   CHECK(contains(only_error("listeners:\n  - name: s\n    protocol: tcp\n    port: 1\n"
                             "    tls: {cert: /c}\n"),
-                 "test.yaml:5: listeners[0].tls: tls settings are only allowed on a tls "
+                 "test.yaml:5: listeners[0].tls: tls settings are only allowed on a tls or relp "
                  "listener, this one is tcp"));
   auto bare = load_config("listeners:\n  - name: s\n    protocol: tls\n    port: 6514\n", "t.yaml");
   REQUIRE_FALSE(bare.has_value());
@@ -403,4 +403,18 @@ TEST_CASE("update interval, escalation, forgetting and trouble words are configu
   CHECK(r->detect.escalation_step == 0);
   CHECK(r->detect.forget_after_ms == 2 * 86400000LL);
   CHECK(r->detect.trouble_words == std::vector<std::string>{"oops", "kaputt"});
+}
+
+TEST_CASE("relp listeners take a window and optional tls; other listeners take neither", "[config]") {
+  auto r = load_config("listeners:\n  - name: r\n    protocol: relp\n    port: 2514\n    relp_window: 128\n"
+                       "    tls: {cert: /c.crt, key: /c.key}\n",
+                       "relp.yaml");
+  REQUIRE(r.has_value());
+  CHECK(r->listeners[0].protocol == Protocol::kRelp);
+  CHECK(r->listeners[0].relp_window == 128);
+  CHECK(r->listeners[0].tls.cert_file == "/c.crt");
+  CHECK(contains(only_error("listeners:\n  - name: s\n    protocol: tcp\n    port: 1\n    relp_window: 5\n"),
+                 "test.yaml:5: listeners[0].relp_window: relp_window is only allowed on a relp listener"));
+  CHECK(contains(only_error("listeners:\n  - name: s\n    protocol: relp\n    port: 1\n    tls: {cert: /c}\n"),
+                 "listeners[0].tls.key: relp over tls needs a private key file"));
 }

@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/ingest/ingest_test_support.h"
+#include <boost/asio/read_until.hpp>
+
+#include "tests/ingest/relp_test_support.h"
 #include "tests/tls_test_certificates.h"
 
 using namespace ingest_test;
@@ -141,4 +143,33 @@ TEST_CASE("ingest reports unreadable TLS files as an error value", "[ingest][tls
   auto invalid = IngestServer::create({config}, queue, pool);
   REQUIRE_FALSE(invalid);
   CHECK(invalid.error().code == IngestError::Code::kInvalidConfig);
+}
+
+TEST_CASE("ingest answers RELP over TLS once the batch was processed", "[ingest][tls][relp]") {
+  Certificates certs;
+  REQUIRE(certs.ok);
+  ListenerConfig config = certs.listener_config(false);
+  config.protocol = Protocol::kRelp;
+  Harness h({config});
+  asio::io_context io;
+  asio::ssl::context context(asio::ssl::context::tls_client);
+  boost::system::error_code ec;
+  context.load_verify_file(certs.file("ca.crt"), ec);
+  context.set_verify_mode(asio::ssl::verify_peer, ec);
+  asio::ssl::stream<asio::ip::tcp::socket> stream(io, context);
+  stream.lowest_layer().connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.server->bound_port(0)), ec);
+  REQUIRE(!ec);
+  stream.handshake(asio::ssl::stream_base::client, ec);
+  REQUIRE(!ec);
+  asio::write(stream, asio::buffer(relp_open() + relp_frame(2, "syslog", "<13>relp over tls")), ec);
+  REQUIRE(!ec);
+  std::string answers;
+  asio::read_until(stream, asio::dynamic_buffer(answers), "commands=syslog\n", ec);
+  CHECK(answers == relp_open_answer());
+  std::vector<PoppedBatch> batches = pop_messages(h, 1);
+  REQUIRE(messages_of(batches) == std::vector<std::string>{"<13>relp over tls"});
+  batches[0].report_processed();
+  answers.clear();
+  asio::read_until(stream, asio::dynamic_buffer(answers), "200 OK\n", ec);
+  CHECK(answers == "2 rsp 6 200 OK\n");
 }
