@@ -46,8 +46,9 @@ bool is_flag(std::string_view name) {
   return name == rules::kSessionNote || name == rules::kSessionEnd || name == rules::kSessionSuccess;
 }
 
+// A group is set when it took part in the match, even empty (the matcher leaves out the others).
 bool has_set(std::span<const rules::Capture> captures, std::string_view name) {
-  return std::any_of(captures.begin(), captures.end(), [&](const rules::Capture& c) { return c.name == name && !c.value.empty(); });
+  return std::any_of(captures.begin(), captures.end(), [&](const rules::Capture& c) { return c.name == name; });
 }
 
 std::string_view value_of(std::span<const rules::Capture> captures, std::string_view name) {
@@ -147,7 +148,7 @@ SessionStep SessionTable::step(SessionMatch& m, parsers::StringArena& arena, std
     result = SessionStep::kNoted;
   } else if (!spec.wait_for.empty()) {
     const bool known = std::any_of(spec.wait_for.begin(), spec.wait_for.end(), [&](const std::string& name) {
-      return std::any_of(merged_.begin(), merged_.end(), [&](const auto& f) { return f.first == name && !f.second.empty(); });
+      return std::any_of(merged_.begin(), merged_.end(), [&](const auto& f) { return f.first == name; });
     });
     if (!known) result = SessionStep::kWaiting;
   }

@@ -95,7 +95,8 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
                                  [](const auto& f) { return uses_sessions(f.first); });
   if (filter->maxlines > 1) {
     result.notes.push_back(conf_path + ": maxlines = " + std::to_string(filter->maxlines) +
-                           ": logsift matches one line at a time; regexes spanning lines are left out");
+                           ": logsift matches one line at a time; a regex FIRST<SKIPLINES>LAST tied by a back-reference "
+                           "becomes a session rule (LAST after FIRST within 5 minutes), other regexes spanning lines are left out");
   }
   if (!filter->journalmatch.empty()) {
     result.notes.push_back(conf_path + ": journalmatch '" + filter->journalmatch +
@@ -103,11 +104,23 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
   }
 
   std::vector<std::string> patterns, ignores;
-  bool has_ip = false, has_domain = false, has_id = false, has_user = false, has_alt_user = false;
+  struct Lines {  // a failregex spanning lines, as two session patterns
+    MultilineRegex regex;
+    std::string at;
+  };
+  std::vector<Lines> multiline;
   for (std::size_t i = 0; i < filter->failregex.size(); ++i) {
     const auto& [regex, at] = filter->failregex[i];
     const std::string where = at.to_string() + ": failregex " + std::to_string(i + 1) + ": ";
     auto converted = convert_failregex(filter->prefregex, regex, context);
+    if (!converted && regex.find("<SKIPLINES>") != std::string::npos) {
+      auto lines = convert_multiline_failregex(filter->prefregex, regex, context);
+      if (lines) {
+        multiline.push_back({std::move(*lines), at.to_string()});
+        continue;
+      }
+      converted = Unexpected{converted.error() + "; " + lines.error()};
+    }
     if (!converted) {
       result.notes.push_back(where + converted.error() + "; left out: " + regex);
       continue;
@@ -117,11 +130,6 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
                                      "match from other lines of the same session); left out: " + regex);
       continue;
     }
-    has_ip |= converted->pcre.find("(?P<source_ip>") != std::string::npos;
-    has_domain |= converted->pcre.find("(?P<source_domain>") != std::string::npos;
-    has_id |= converted->pcre.find("(?P<failure_id>") != std::string::npos;
-    has_user |= converted->pcre.find("(?P<user_name>") != std::string::npos;
-    has_alt_user |= converted->pcre.find("(?P<user_name_alt>") != std::string::npos;
     patterns.push_back(std::move(converted->pcre));
   }
   for (std::size_t i = 0; i < filter->ignoreregex.size(); ++i) {
@@ -134,11 +142,10 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
     }
     ignores.push_back(std::move(converted->pcre));
   }
-  result.patterns = patterns.size();
+  result.patterns = patterns.size() + 2 * multiline.size();
   result.ignores = ignores.size();
-  if (patterns.empty()) return result;
+  if (result.patterns == 0) return result;
 
-  const std::string id = "fail2ban." + rule_id_from(result.filter);
   std::string& y = result.rule_text;
   y += "# Imported by `logsift import fail2ban` from " + conf_path;
   if (!filter_options.empty()) y += " (" + options_text(filter_options) + ")";
@@ -147,37 +154,58 @@ Expected<Fail2banImport, std::string> import_fail2ban_filter(const std::string& 
   y += "ruleset: " + yaml_quote("fail2ban." + result.filter) + "\n";
   y += "description: " + yaml_quote("fail2ban filter " + result.filter) + "\n";
   y += "rules:\n";
-  y += "  - id: " + yaml_quote(id) + "\n";
-  y += "    name: " + yaml_quote("fail2ban " + result.filter + ": authentication or abuse failure") + "\n";
-  y += "    field: original\n";
-  // fail2ban runs these regexes on Python's backtracking engine as they are; keep accepting them
-  // (rules/slow_pattern.h would refuse some), the operator reviews what the import wrote.
-  y += "    allow_slow: true\n";
-  y += "    tags: " + yaml_list({"fail2ban", result.filter}) + "\n";
-  std::vector<std::string> group_by;
-  if (has_id) group_by.emplace_back("failure_id");
-  if (has_ip) group_by.emplace_back("source_ip");
-  if (has_domain) group_by.emplace_back("source_domain");
-  y += "    group_by: [" ;
-  for (std::size_t i = 0; i < group_by.size(); ++i) y += (i ? ", " : "") + group_by[i];
-  y += "]\n";
-  if (!problem.empty()) y += "    problem: { " + problem + " }\n";
-  if (context.sessions) {
-    // fail2ban keeps a session (<F-MLFID>) for 5 minutes; its 100-entry cache per filter is the
-    // daemon-wide detect.max_sessions here.
-    y += "    session: { id: session_id, within: 5m, wait_for: [";
-    for (std::size_t i = 0; i < group_by.size(); ++i) y += (i ? ", " : "") + group_by[i];
-    y += "]";
-    // fail2ban counts the users of a session, taking <F-ALT_USER> where <F-USER> is empty.
-    if (has_user && has_alt_user) y += ", distinct: [user_name, user_name_alt]";
-    else if (has_user || has_alt_user) y += std::string(", distinct: [") + (has_user ? "user_name" : "user_name_alt") + "]";
-    y += " }\n";
+  // One rule: its patterns, grouped by the failure id captures they have; `session` is the
+  // session: line, when the rule has one ("" = none; "-" = from the failure ids and users).
+  auto write_rule = [&](const std::string& id, const std::string& name, const std::vector<std::string>& rule_patterns,
+                        std::string session) {
+    auto any_has = [&](const char* group) {
+      return std::any_of(rule_patterns.begin(), rule_patterns.end(),
+                         [&](const std::string& p) { return p.find(std::string("(?P<") + group + ">") != std::string::npos; });
+    };
+    y += "  - id: " + yaml_quote(id) + "\n";
+    y += "    name: " + yaml_quote(name) + "\n";
+    y += "    field: original\n";
+    // fail2ban runs these regexes on Python's backtracking engine as they are; keep accepting them
+    // (rules/slow_pattern.h would refuse some), the operator reviews what the import wrote.
+    y += "    allow_slow: true\n";
+    y += "    tags: " + yaml_list({"fail2ban", result.filter}) + "\n";
+    std::string group_by;
+    for (const char* g : {"failure_id", "source_ip", "source_domain"}) {
+      if (any_has(g)) group_by += (group_by.empty() ? "" : ", ") + std::string(g);
+    }
+    y += "    group_by: [" + group_by + "]\n";
+    if (!problem.empty()) y += "    problem: { " + problem + " }\n";
+    if (session == "-") {
+      // fail2ban keeps a session (<F-MLFID>) for 5 minutes; its 100-entry cache per filter is the
+      // daemon-wide detect.max_sessions here. It counts the users of a session, taking
+      // <F-ALT_USER> where <F-USER> is empty.
+      std::string users;
+      for (const char* g : {"user_name", "user_name_alt"}) {
+        if (any_has(g)) users += (users.empty() ? "" : ", ") + std::string(g);
+      }
+      session = "{ id: session_id, within: 5m, wait_for: [" + group_by + "]" +
+                (users.empty() ? std::string() : ", distinct: [" + users + "]") + " }";
+    }
+    if (!session.empty()) y += "    session: " + session + "\n";
+    y += "    match:\n";
+    for (const auto& p : rule_patterns) y += "      - " + yaml_quote(p) + "\n";
+    if (!ignores.empty()) {
+      y += "    ignore:\n";
+      for (const auto& p : ignores) y += "      - " + yaml_quote(p) + "\n";
+    }
+  };
+  const std::string id = "fail2ban." + rule_id_from(result.filter);
+  if (!patterns.empty()) {
+    write_rule(id, "fail2ban " + result.filter + ": authentication or abuse failure", patterns, context.sessions ? "-" : "");
   }
-  y += "    match:\n";
-  for (const auto& p : patterns) y += "      - " + yaml_quote(p) + "\n";
-  if (!ignores.empty()) {
-    y += "    ignore:\n";
-    for (const auto& p : ignores) y += "      - " + yaml_quote(p) + "\n";
+  // A regex spanning lines (maxlines) is a rule of its own: its last line is the failure when
+  // the first came before it in the same session. fail2ban looks `maxlines` lines back; a session
+  // looks back 5 minutes (fail2ban's session window) in the lines of the same host.
+  for (std::size_t k = 0; k < multiline.size(); ++k) {
+    write_rule(id + ".lines" + std::to_string(k + 1),
+               "fail2ban " + result.filter + ": failure over several lines (" + multiline[k].at + ")",
+               {multiline[k].regex.first.pcre, multiline[k].regex.last.pcre},
+               "{ id: session_id, within: 5m, wait_for: [" + std::string(kFirstLineCapture) + "] }");
   }
   return result;
 }

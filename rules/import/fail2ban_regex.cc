@@ -204,11 +204,23 @@ std::string capture_name_for(std::string_view group) {
   return std::string(group);
 }
 
-// True when the regex has a "\n" escape (a line break), not a literal backslash followed by n.
+// True when the regex has a "\n" escape (a line break) outside a character class, not a literal
+// backslash followed by n (`[^\n]+`, "not a line break", stays on one line).
 bool has_newline_escape(std::string_view regex) {
+  bool in_class = false;
   for (std::size_t i = 0; i + 1 < regex.size(); ++i) {
+    if (regex[i] == '[' && !in_class) {
+      in_class = true;
+      if (regex[i + 1] == '^') ++i;
+      if (i + 1 < regex.size() && regex[i + 1] == ']') ++i;
+      continue;
+    }
+    if (regex[i] == ']' && in_class) {
+      in_class = false;
+      continue;
+    }
     if (regex[i] != '\\') continue;
-    if (regex[i + 1] == 'n') return true;
+    if (regex[i + 1] == 'n' && !in_class) return true;
     ++i;
   }
   return false;
@@ -310,6 +322,53 @@ Expected<ConvertedRegex, std::string> convert_failregex(std::string_view prefreg
     combined = pref->substr(0, open) + "(?:" + inner + ").*?" + pref->substr(close);
   }
   return finish(with_date(std::move(combined), context.date_regex));
+}
+
+Expected<MultilineRegex, std::string> convert_multiline_failregex(std::string_view prefregex, std::string_view failregex,
+                                                                  const RegexContext& context) {
+  static constexpr std::string_view kSkip = "<SKIPLINES>";
+  const auto skip = failregex.find(kSkip);
+  if (skip == std::string_view::npos || failregex.find(kSkip, skip + kSkip.size()) != std::string_view::npos)
+    return Unexpected{std::string("spans lines other than FIRST<SKIPLINES>LAST")};
+  if (!prefregex.empty()) return Unexpected{std::string("spans lines under a prefregex")};
+  auto first = expand_fail2ban_regex(failregex.substr(0, skip), context);
+  if (!first) return Unexpected{first.error()};
+  auto last = expand_fail2ban_regex(failregex.substr(skip + kSkip.size()), context);
+  if (!last) return Unexpected{last.error()};
+  // The groups LAST refers back to; the last one named is the session id (the most specific:
+  // slapd's connection number after its process prefix), the others only constrain the text.
+  std::vector<std::string> names;
+  for (std::size_t at = last->find("(?P="); at != std::string::npos; at = last->find("(?P=", at + 4)) {
+    const auto close = last->find(')', at);
+    if (close == std::string::npos) break;
+    names.push_back(last->substr(at + 4, close - at - 4));
+  }
+  if (names.empty()) return Unexpected{std::string("spans lines that share no back-referenced group (nothing ties them to one session)")};
+  for (const auto& name : names) {
+    const std::string open = "(?P<" + name + ">";
+    const auto at = first->find(open);
+    if (at == std::string::npos) return Unexpected{"refers back to group '" + name + "', which the first line does not define"};
+    const auto end = group_end(*first, at);
+    if (end == std::string::npos) return Unexpected{"group '" + name + "' is not closed"};
+    const std::string body = first->substr(at + open.size(), end - 1 - at - open.size());
+    const bool is_id = name == names.back();
+    first->replace(at, open.size(), is_id ? "(?P<session_id>" : "(?:");
+    const std::string reference = "(?P=" + name + ")";
+    for (auto r = last->find(reference); r != std::string::npos; r = last->find(reference)) {
+      last->replace(r, reference.size(), (is_id ? "(?P<session_id>" : "(?:") + body + ")");
+      if (is_id) break;  // a group name may be defined once; later references stay back-references
+    }
+    if (is_id) {
+      for (auto r = last->find(reference); r != std::string::npos; r = last->find(reference, r + 1))
+        last->replace(r, reference.size(), "(?P=session_id)");
+    }
+  }
+  MultilineRegex out;
+  out.first = finish(with_date(std::move(*first), context.date_regex));
+  out.first.pcre += "(?P<session_note>)(?P<" + std::string(kFirstLineCapture) + ">)";
+  out.last = finish(with_date(std::move(*last), context.date_regex));
+  out.last.pcre += "(?P<session_end>)";
+  return out;
 }
 
 Expected<ConvertedRegex, std::string> convert_ignoreregex(std::string_view ignoreregex, const RegexContext& context) {

@@ -55,6 +55,20 @@ Expected<std::string, std::string> expand_fail2ban_regex(std::string_view regex,
 Expected<ConvertedRegex, std::string> convert_failregex(std::string_view prefregex, std::string_view failregex,
                                                         const RegexContext& context);
 
+// A failregex spanning lines: `FIRST<SKIPLINES>LAST`, where LAST refers back to a group of FIRST
+// ((?P=name), the same process or connection), as fail2ban's obsolete maxlines filters write it.
+// It becomes two patterns for one rule with `session:` (rules/rule.h): FIRST, which notes the
+// session (captures session_note and first_line, both empty) and LAST, which ends it (captures
+// session_end); the back-referenced group is the session id (session_id) in both. A session rule
+// with `wait_for: [first_line]` then yields an incident for LAST only after FIRST.
+struct MultilineRegex {
+  ConvertedRegex first;
+  ConvertedRegex last;
+};
+inline constexpr std::string_view kFirstLineCapture = "first_line";
+Expected<MultilineRegex, std::string> convert_multiline_failregex(std::string_view prefregex, std::string_view failregex,
+                                                                  const RegexContext& context);
+
 // An ignoreregex as a whole-line pattern.
 Expected<ConvertedRegex, std::string> convert_ignoreregex(std::string_view ignoreregex, const RegexContext& context);
 

@@ -25,9 +25,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The count reached when this test was last raised (misses: maxlines/<SKIPLINES> regexes, dates cut
-// from the middle of a line; each miss is printed with its file:line); it fails when a change loses any.
-constexpr std::size_t kReproducedAtLeast = 1596;
+// The count reached when this test was last raised (misses: a header line joined by \n under
+// maxlines, dates cut from the middle of a line; each miss is printed with its file:line); it fails
+// when a change loses any.
+constexpr std::size_t kReproducedAtLeast = 1622;
 constexpr std::size_t kEvaluations = 1627;  // fail2ban 1.0.2's suite, as its own runner counts it
 
 using Options = std::map<std::string, std::string>;

@@ -112,6 +112,40 @@ TEST_CASE("an imported fail2ban session filter yields incidents with the session
   CHECK(explained.find("source_ip=\"203.0.113.45\"") != std::string::npos);
 }
 
+TEST_CASE("a fail2ban regex spanning lines becomes a session rule: the last line fails only after the first", "[cli][session]") {
+  auto dir = scratch_dir("session-lines");
+  // mongodb-auth.conf's shape: the failure and the address are on two lines of one connection.
+  write_file(dir / "mongo.conf", R"([Definition]
+failregex = ^\s+\[conn(?P<__connid>\d+)\] Failed to authenticate [^\n]+<SKIPLINES>\s+\[conn(?P=__connid)\] end connection <HOST>
+[Init]
+maxlines = 10
+)");
+  write_file(dir / "mongo.log",
+             "2016-11-20T00:04:00.110+0100 [conn1] Failed to authenticate root@admin with mechanism MONGODB-CR\n"
+             "2016-11-20T00:04:00.110+0100 [conn2] end connection 192.0.2.9:53276 (1 connection now open)\n"
+             "2016-11-20T00:04:00.111+0100 [conn1] end connection 192.0.2.35:53276 (0 connections now open)\n"
+             "2016-11-20T00:04:01.000+0100 [conn1] end connection 192.0.2.35:53276 (0 connections now open)\n");
+  auto imported = run_logsift("import fail2ban '" + (dir / "mongo.conf").string() + "' --out '" + (dir / "rules").string() + "'", dir);
+  INFO(imported.out << imported.err);
+  REQUIRE(imported.status == 0);
+  const std::string rule_text = read_file(dir / "rules" / "mongo.yaml");
+  INFO(rule_text);
+  CHECK(rule_text.find("id: 'fail2ban.mongo.lines1'") != std::string::npos);
+  CHECK(rule_text.find("session: { id: session_id, within: 5m, wait_for: [first_line] }") != std::string::npos);
+
+  auto tested = run_logsift("test --rules '" + (dir / "rules").string() + "' '" + (dir / "mongo.log").string() + "'", dir);
+  INFO(tested.err);
+  REQUIRE(tested.status == 0);
+  INFO(tested.out);
+  const auto lines = parse_test_output(tested.out);
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].held_as == "noted");
+  CHECK(lines[1].matched_rule.empty());  // another connection, no failure before it
+  CHECK(lines[2].matched_rule == "fail2ban.mongo.lines1");
+  CHECK(lines[2].source_ip == "192.0.2.35");
+  CHECK(lines[3].matched_rule.empty());  // the session ended with the line before
+}
+
 TEST_CASE("a session that names a capture the rule does not have is refused with its line", "[cli][session]") {
   auto dir = scratch_dir("session-check");
   write_file(dir / "rules.yaml", R"(ruleset: t
