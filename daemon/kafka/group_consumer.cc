@@ -12,13 +12,19 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace logsift::kafka {
 
 struct GroupConsumer::Callbacks {
   static void rebalance(rd_kafka_t*, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* partitions,
                         void* opaque) {
-    static_cast<GroupConsumer*>(opaque)->on_rebalance(error, partitions);
+    auto* self = static_cast<GroupConsumer*>(opaque);
+    try {
+      self->on_rebalance(error, partitions);
+    } catch (...) {  // never through librdkafka's frames: poll() rethrows it
+      if (!self->listener_error_) self->listener_error_ = std::current_exception();
+    }
   }
   static void log(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
     auto* self = static_cast<GroupConsumer*>(rd_kafka_opaque(rk));
@@ -159,14 +165,13 @@ bool GroupConsumer::take(rd_kafka_message_t* message, RecordBuffer& buffer) {
 std::size_t GroupConsumer::poll(RecordBuffer& buffer, int timeout_ms) {
   if (consumer_ == nullptr) return 0;
   std::size_t taken = 0;
-  rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_, timeout_ms);
-  if (first == nullptr) return 0;
-  taken += take(first, buffer) ? 1 : 0;
-  while (buffer.size() < buffer.capacity()) {
-    rd_kafka_message_t* next = rd_kafka_consumer_poll(consumer_, 0);
-    if (next == nullptr) break;
+  rd_kafka_message_t* next = rd_kafka_consumer_poll(consumer_, timeout_ms);
+  while (next != nullptr) {
     taken += take(next, buffer) ? 1 : 0;
+    if (buffer.size() >= buffer.capacity()) break;
+    next = rd_kafka_consumer_poll(consumer_, 0);
   }
+  if (listener_error_) std::rethrow_exception(std::exchange(listener_error_, nullptr));
   return taken;
 }
 
@@ -189,7 +194,12 @@ void GroupConsumer::assign(rd_kafka_topic_partition_list_t* partitions, bool coo
     const rd_kafka_topic_partition_t& p = partitions->elems[i];
     scratch_.push_back(AssignedPartition{p.topic, p.partition, claim_slot(p.topic, p.partition), kCommittedOffset});
   }
-  listener_.on_assigned(scratch_);
+  std::exception_ptr thrown;
+  try {
+    listener_.on_assigned(scratch_);
+  } catch (...) {
+    thrown = std::current_exception();
+  }
   for (int i = 0; i < partitions->cnt; ++i) {
     partitions->elems[i].offset = scratch_[static_cast<std::size_t>(i)].start_offset == kCommittedOffset
                                       ? RD_KAFKA_OFFSET_INVALID
@@ -207,6 +217,7 @@ void GroupConsumer::assign(rd_kafka_topic_partition_list_t* partitions, bool coo
   std::uint64_t used = 0;
   for (const auto& s : slots_) used += s.used ? 1 : 0;
   counters_.partitions.store(used, std::memory_order_relaxed);
+  if (thrown) std::rethrow_exception(thrown);
 }
 
 void GroupConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
@@ -218,7 +229,12 @@ void GroupConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool coo
       if (slot != UINT32_MAX) scratch_.push_back(AssignedPartition{p.topic, p.partition, slot, kCommittedOffset});
     }
   }
-  listener_.on_revoked(scratch_, rd_kafka_assignment_lost(consumer_) != 0);
+  std::exception_ptr thrown;
+  try {
+    listener_.on_revoked(scratch_, rd_kafka_assignment_lost(consumer_) != 0);
+  } catch (...) {
+    thrown = std::current_exception();
+  }
   if (cooperative && partitions != nullptr) {
     if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(consumer_, partitions)) {
       log_.add(3, "ASSIGN", rd_kafka_error_string(e));
@@ -231,6 +247,7 @@ void GroupConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool coo
   std::uint64_t used = 0;
   for (const auto& s : slots_) used += s.used ? 1 : 0;
   counters_.partitions.store(used, std::memory_order_relaxed);
+  if (thrown) std::rethrow_exception(thrown);
 }
 
 Expected<bool, std::string> GroupConsumer::commit(std::span<const PartitionOffset> offsets) {

@@ -28,6 +28,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <span>
 #include <string>
@@ -68,6 +69,8 @@ class RebalanceListener {
   virtual void on_assigned(std::span<AssignedPartition> partitions) = 0;
   virtual void on_revoked(std::span<const AssignedPartition> partitions, bool lost) = 0;
 };
+// The callbacks run inside librdkafka's C code: an exception a callback throws is held there
+// and rethrown by the poll() that ran it, after librdkafka finished the (un)assignment.
 
 // One consumed record. The views stay valid until its RecordBuffer is cleared.
 struct Record {
@@ -185,6 +188,7 @@ class GroupConsumer {
   std::vector<AssignedPartition> scratch_;
   bool paused_ = false;
   bool closed_ = false;
+  std::exception_ptr listener_error_;  // thrown by a callback inside librdkafka; poll() rethrows
   ConsumerCounters counters_;
   ClientLog log_;
 };
