@@ -226,6 +226,12 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   so.io_threads = std::max<std::uint32_t>(cfg.pipeline.io_threads, 1);
   so.memory_budget_bytes = cfg.pipeline.ingest_memory_bytes;
   so.shutdown_grace_ms = static_cast<std::uint32_t>(cfg.pipeline.shutdown_grace_ms);
+  // Kafka listeners commit offsets only for batches the pipeline made durable, and ask it for a
+  // durability round when their partitions are revoked.
+  Parts* parts_for_hooks = &p;
+  so.request_durability = [parts_for_hooks] {
+    if (parts_for_hooks->pipeline) parts_for_hooks->pipeline->request_durability();
+  };
   auto server = ingest::IngestServer::create(listener_configs(cfg), *p.queue, *p.pool, so);
   if (!server) return Unexpected{server.error().message};
   p.ingest = std::move(server).value();
@@ -240,6 +246,13 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   p.ingest->start();
   for (std::size_t i = 0; i < cfg.listeners.size(); ++i) {
     const auto& l = cfg.listeners[i];
+    if (l.protocol == config::Protocol::kKafka) {
+      std::string topics;
+      for (const auto& t : l.topics) topics += (topics.empty() ? "" : ",") + t;
+      p.logger.info("listener ready", {{"listener", l.name}, {"protocol", "kafka"}, {"group", l.group},
+                                       {"topics", topics}});
+      continue;
+    }
     p.logger.info("listener ready", {{"listener", l.name}, {"protocol", std::string(config::to_string(l.protocol))},
                                      {"address", l.address}, {"port", p.ingest->bound_port(i)}});
   }
@@ -381,6 +394,7 @@ int Daemon::run() {
       next_ping_us = monotonic_usec() + static_cast<std::uint64_t>(tick.count());
     }
     p.logger.report_suppressed();  // floods that ended are summed up, once
+    log_kafka_clients();
     watch_sinks();
     watch_snapshots();
   }
@@ -422,6 +436,20 @@ void Daemon::watch_sinks() {
   }
 }
 
+void Daemon::log_kafka_clients() {
+  Parts& p = *parts_;
+  for (auto& [index, line] : p.ingest->take_client_log()) {
+    const std::string& listener = index < p.listener_names.size() ? p.listener_names[index] : std::string();
+    if (line.level <= 3) {
+      p.logger.error("kafka client", {{"listener", listener}, {"facility", line.facility}, {"message", line.text}});
+    } else if (line.level == 4) {
+      p.logger.warn("kafka client", {{"listener", listener}, {"facility", line.facility}, {"message", line.text}});
+    } else {
+      p.logger.info("kafka client", {{"listener", listener}, {"facility", line.facility}, {"message", line.text}});
+    }
+  }
+}
+
 void Daemon::watch_snapshots() {
   Parts& p = *parts_;
   const auto stats = p.pipeline->stats();
@@ -455,6 +483,8 @@ bool Daemon::stop() {
     }
   }
   bool flushed = p.pipeline->stop();
+  p.ingest->release_sources();  // Kafka listeners commit what the pipeline made durable, leave their groups
+  log_kafka_clients();
   if (p.cluster && !p.cluster->stop()) {
     p.logger.error("incidents still queued for Kafka at stop were not acknowledged within cluster.timeout", {});
     flushed = false;

@@ -57,6 +57,7 @@ class Daemon {
   // failing longer than its unhealthy_after.
   void watch_sinks();
   void watch_snapshots();  // logs failed snapshots, reports /readyz degraded while they fail
+  void log_kafka_clients();  // librdkafka's lines from the Kafka listeners, through our logger
   bool stop();
   std::unique_ptr<Parts> parts_;
 };

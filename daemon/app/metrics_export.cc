@@ -112,6 +112,32 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
       out.sample("logsift_dropped_messages_total", "Messages dropped, by cause.", MetricType::kCounter, drop_labels, value);
     }
   }
+  for (const auto& k : ingest.kafka) {
+    if (k.listener_index >= listener_names.size()) continue;
+    const std::string& name = listener_names[k.listener_index];
+    const std::array<MetricLabel, 1> labels{{{"listener", name}}};
+    auto counter = [&](std::string_view metric, std::string_view help, std::uint64_t v) {
+      out.sample(metric, help, MetricType::kCounter, labels, v);
+    };
+    counter("logsift_kafka_records_consumed_total", "Records a kafka listener took from the brokers.", k.records);
+    counter("logsift_kafka_commits_total", "Offset commits of a kafka listener the group accepted.", k.commits);
+    counter("logsift_kafka_commit_failures_total", "Offset commits the group refused (retried at the next round).",
+            k.commit_failures);
+    counter("logsift_kafka_rebalances_total", "Partition assignment changes of a kafka listener.", k.rebalances);
+    counter("logsift_kafka_consume_errors_total", "Error events from a kafka listener's fetcher (logged).",
+            k.consume_errors);
+    out.sample("logsift_kafka_partitions_assigned", "Partitions a kafka listener owns now.", MetricType::kGauge, labels,
+               k.partitions);
+    out.sample("logsift_kafka_paused", "1 while a kafka listener's partitions are paused for a full pipeline queue.",
+               MetricType::kGauge, labels, k.paused ? 1 : 0);
+    for (const auto& l : k.lag) {
+      if (l.lag < 0) continue;
+      const std::string partition = std::to_string(l.partition);
+      const std::array<MetricLabel, 3> plabels{{{"listener", name}, {"topic", l.topic}, {"partition", partition}}};
+      out.sample("logsift_kafka_consumer_lag", "Records behind the partition's end (high watermark - position).",
+                 MetricType::kGauge, plabels, l.lag);
+    }
+  }
   for (const auto& peer : ingest.peers) {
     const std::array<MetricLabel, 1> labels{{{"peer", peer.address}}};
     out.sample("logsift_peer_received_messages_total", "Messages accepted per sender address (most active senders).",

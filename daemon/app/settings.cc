@@ -14,6 +14,7 @@ std::vector<ingest::ListenerConfig> listener_configs(const config::DaemonConfig&
       case config::Protocol::kTls: c.protocol = ingest::Protocol::kTls; break;
       case config::Protocol::kNdjson: c.protocol = ingest::Protocol::kNdjson; break;
       case config::Protocol::kRelp: c.protocol = ingest::Protocol::kRelp; break;
+      case config::Protocol::kKafka: c.protocol = ingest::Protocol::kKafka; break;
     }
     switch (l.format) {
       case config::MessageFormat::kAuto: c.format = ingest::MessageFormat::kAuto; break;
@@ -33,6 +34,13 @@ std::vector<ingest::ListenerConfig> listener_configs(const config::DaemonConfig&
     c.tls.verify_client = l.tls.verify_client;
     c.tls.min_version = l.tls.min_version == config::TlsVersion::kTls13 ? "1.3" : "1.2";
     c.tls.handshake_timeout_ms = static_cast<std::uint32_t>(std::min<std::int64_t>(l.tls.handshake_timeout_ms, UINT32_MAX));
+    c.kafka.brokers = l.brokers;
+    c.kafka.topics = l.topics;
+    c.kafka.group = l.group;
+    c.kafka.instance_id = l.instance_id;
+    c.kafka.properties = l.properties;
+    c.kafka.revoke_timeout_ms = static_cast<std::uint32_t>(std::min<std::int64_t>(l.revoke_timeout_ms, UINT32_MAX));
+    c.kafka.poll_records = std::max<std::uint32_t>(config.pipeline.batch_messages, 1);
     out.push_back(std::move(c));
   }
   return out;

@@ -28,6 +28,7 @@ enum class Protocol {
   kTls,     // syslog over TLS (RFC 5425), same framing as kTcp
   kNdjson,  // newline-delimited JSON objects over TCP
   kRelp,    // RELP (rsyslog omrelp): acknowledged once processed; TLS when `tls` is given
+  kKafka,   // records of Kafka topics read in a consumer group, one log line per record
 };
 
 enum class MessageFormat {
@@ -63,13 +64,15 @@ struct TlsConfig {
 
 struct ListenerConfig {
   std::string name;         // `name`: required, unique; the `listener` label on metrics.
-  Protocol protocol = Protocol::kUdp;  // `protocol`: udp | tcp | tls | ndjson | relp. Required.
+  Protocol protocol = Protocol::kUdp;  // `protocol`: udp | tcp | tls | ndjson | relp | kafka.
                             // relp: rsyslog's omrelp, each message acknowledged once processed
                             // (README "Sending logs with RELP"); over TLS when `tls` has a cert.
+                            // kafka: records of Kafka topics in a consumer group (below).
   std::string address = "127.0.0.1";  // `address`: IPv4/IPv6 literal to bind. 0.0.0.0 or :: to
                                        // accept from the network; loopback by default so a first
                                        // run exposes nothing.
-  std::uint16_t port = 0;   // `port`: required. 0 binds any free port (tests); the app reports it.
+  std::uint16_t port = 0;   // `port`: required (not for kafka). 0 binds any free port (tests);
+                            // the app reports it.
   MessageFormat format = MessageFormat::kAuto;  // `format`: auto | rfc5424 | rfc3164 | json.
                             // Fixing the format skips sniffing and reports senders that deviate.
   std::uint64_t max_message_bytes = 64 * 1024;  // `max_message_bytes`: longer messages are
@@ -83,6 +86,27 @@ struct ListenerConfig {
                             // may wait for their acknowledgement; reading stops there. Keep it at
                             // or above omrelp's windowSize (128 by default).
   TlsConfig tls;            // `tls`: only allowed on tls and relp listeners.
+  // Kafka listeners (`protocol: kafka`) only; address, port, max_connections and idle_timeout do
+  // not apply. Offsets are committed after each detection snapshot (detect.snapshot_interval)
+  // once the records before them are processed, their alerts stored and the snapshot written:
+  // after a crash at most that much input is read again (at-least-once).
+  std::vector<std::string> brokers;  // `brokers`: bootstrap "host:port" list or one
+                            // comma-separated string. Required.
+  std::vector<std::string> topics;   // `topics`: topics to read (one log line per record:
+                            // syslog or JSON as `format` says). Required.
+  std::string group;        // `group`: consumer group id; nodes with the same group share the
+                            // topics' partitions. Required.
+  std::string instance_id;  // `instance_id`: group.instance.id (static membership): a restart
+                            // within the session timeout keeps this node's partitions. Empty =
+                            // dynamic membership.
+  std::vector<std::pair<std::string, std::string>> properties;  // `properties`: librdkafka
+                            // consumer settings applied last (TLS: security.protocol, ssl.*;
+                            // SASL; session.timeout.ms, fetch sizes ...). enable.auto.commit,
+                            // enable.auto.offset.store, group.id and bootstrap.servers are refused.
+  std::int64_t revoke_timeout_ms = 10 * 1000;  // `revoke_timeout`: when the group takes
+                            // partitions away, how long to wait for what was read from them to
+                            // become durable before committing what is and letting them go.
+                            // Keep it below the group's max.poll.interval.ms (300 s default).
   bool operator==(const ListenerConfig&) const = default;
 };
 

@@ -19,7 +19,7 @@ constexpr std::string_view kDefaultConfigYaml = R"yaml(# logsiftd configuration.
 # Where logs come in. Required: at least one listener; only these sockets are opened.
 listeners:
   - name: syslog-udp          # unique; the `listener` label on metrics
-    protocol: udp             # udp | tcp | tls | ndjson | relp
+    protocol: udp             # udp | tcp | tls | ndjson | relp | kafka
     address: 127.0.0.1        # 0.0.0.0 or :: to accept from the network
     port: 5514                # 514 needs CAP_NET_BIND_SERVICE; 0 = any free port
     format: auto              # auto | rfc5424 | rfc3164 | json
@@ -59,6 +59,17 @@ listeners:
   #   port: 2514
   #   relp_window: 1024                       # unanswered messages per connection
   #   tls: {cert: /etc/logsift/tls/server.crt, key: /etc/logsift/tls/server.key}  # optional
+  # A Kafka listener reads records (one log line each) in a consumer group; offsets are committed
+  # after each detection snapshot, once what they cover is processed and durable:
+  # - name: kafka
+  #   protocol: kafka
+  #   brokers: kafka-1:9092,kafka-2:9092      # or a list
+  #   topics: [syslog-raw]
+  #   group: logsift                          # nodes with one group share the partitions
+  #   format: auto                            # auto | rfc5424 | rfc3164 | json
+  #   instance_id: ""                         # group.instance.id: static membership when set
+  #   revoke_timeout: 10s                     # on rebalance: wait this long for durability
+  #   properties: {}                          # librdkafka consumer settings (TLS, SASL, ...)
 
 rules:
   # Rule files and folders (every *.yaml / *.yml inside). Empty = the bundled packs, looked up in

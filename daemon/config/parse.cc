@@ -28,18 +28,22 @@ void read_listener(YamlReader& r, const YAML::Node& node, const std::string& pat
                    ListenerConfig& l) {
   if (!r.expect_map(node, path,
                     {"name", "protocol", "address", "port", "format", "max_message_bytes",
-                     "max_connections", "idle_timeout", "relp_window", "tls"})) {
+                     "max_connections", "idle_timeout", "relp_window", "tls", "brokers", "topics",
+                     "group", "instance_id", "properties", "revoke_timeout"})) {
     return;
   }
   if (!node.IsMap() || !node["protocol"]) r.error(node, path + ": \"protocol\" is required");
-  if (!node.IsMap() || !node["port"]) r.error(node, path + ": \"port\" is required");
+  const bool kafka = node.IsMap() && node["protocol"] && node["protocol"].IsScalar() &&
+                     node["protocol"].Scalar() == "kafka";
+  if (!kafka && (!node.IsMap() || !node["port"])) r.error(node, path + ": \"port\" is required");
   r.read_string(node, path, "name", l.name);
   r.read_enum(node, path, "protocol", l.protocol,
               {{"udp", Protocol::kUdp},
                {"tcp", Protocol::kTcp},
                {"tls", Protocol::kTls},
                {"ndjson", Protocol::kNdjson},
-               {"relp", Protocol::kRelp}});
+               {"relp", Protocol::kRelp},
+               {"kafka", Protocol::kKafka}});
   r.read_string(node, path, "address", l.address);
   r.read_u16(node, path, "port", l.port);
   r.read_enum(node, path, "format", l.format,
@@ -53,6 +57,14 @@ void read_listener(YamlReader& r, const YAML::Node& node, const std::string& pat
   r.read_u32(node, path, "relp_window", l.relp_window);
   YAML::Node tls = r.child(node, path, "tls");
   if (tls.IsDefined()) read_tls(r, tls, path + ".tls", l.tls);
+  read_brokers(r, node, path, l.brokers);
+  r.read_string_list(node, path, "topics", l.topics);
+  r.read_string(node, path, "group", l.group);
+  r.read_string(node, path, "instance_id", l.instance_id);
+  if (const YAML::Node props = r.child(node, path, "properties"); props.IsDefined()) {
+    read_properties(r, props, path + ".properties", l.properties);
+  }
+  r.read_duration_ms(node, path, "revoke_timeout", l.revoke_timeout_ms);
 }
 
 void read_listeners(YamlReader& r, const YAML::Node& root, std::vector<ListenerConfig>& out) {

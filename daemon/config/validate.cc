@@ -19,6 +19,7 @@ std::string_view to_string(Protocol p) {
     case Protocol::kTls: return "tls";
     case Protocol::kNdjson: return "ndjson";
     case Protocol::kRelp: return "relp";
+    case Protocol::kKafka: return "kafka";
   }
   return "unknown";
 }
@@ -85,10 +86,35 @@ bool is_listener_name(const std::string& name) {
 
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 
+void check_kafka_listener(Problems& p, const ListenerConfig& l, const std::string& path) {
+  if (l.brokers.empty()) p.add(path + ".brokers", "a kafka listener needs brokers (\"host:port\" list)");
+  if (l.topics.empty()) p.add(path + ".topics", "a kafka listener needs at least one topic");
+  for (std::size_t i = 0; i < l.topics.size(); ++i) {
+    if (l.topics[i].empty()) p.add(path + ".topics[" + std::to_string(i) + "]", "empty topic name");
+  }
+  if (l.group.empty()) p.add(path + ".group", "a kafka listener needs a consumer group id");
+  p.range<std::int64_t>(path + ".revoke_timeout", l.revoke_timeout_ms, 100, 3600 * 1000);
+  for (const auto& [name, value] : l.properties) {
+    if (name == "enable.auto.commit" || name == "enable.auto.offset.store") {
+      p.add(path + ".properties." + name, "is refused: offsets are committed only once the records are durable");
+    } else if (name == "bootstrap.servers" || name == "metadata.broker.list") {
+      p.add(path + ".properties." + name, "is set by \"brokers\"");
+    } else if (name == "group.id") {
+      p.add(path + ".properties." + name, "is set by \"group\"");
+    }
+  }
+}
+
 void check_listener(Problems& p, const ListenerConfig& l, const std::string& path) {
   if (!is_listener_name(l.name)) {
     p.add(path + ".name", l.name.empty() ? "a name is required"
                                          : "\"" + l.name + "\" must be 1-64 of [A-Za-z0-9_.-]");
+  }
+  if (l.protocol == Protocol::kKafka) {
+    check_kafka_listener(p, l, path);
+  } else if (!l.brokers.empty() || !l.topics.empty() || !l.group.empty() || !l.instance_id.empty() ||
+             !l.properties.empty()) {
+    p.add(path, "brokers, topics, group, instance_id and properties are only allowed on a kafka listener");
   }
   if (!is_ip_literal(l.address)) {
     p.add(path + ".address", "\"" + l.address + "\" is not an IPv4 or IPv6 address");
@@ -195,6 +221,13 @@ std::vector<std::string> validate(const DaemonConfig& c) {
     p.add("detect.snapshot_interval", "must be 0 (shutdown only) or at least 1s");
   }
   if (d.state_dir.empty()) p.add("detect.state_dir", "a folder is required");
+  for (const auto& l : c.listeners) {
+    if (l.protocol == Protocol::kKafka && d.snapshot_interval_ms == 0) {
+      p.add("detect.snapshot_interval", "must not be 0 with a kafka listener (\"" + l.name +
+                                            "\"): its offsets are committed after each snapshot");
+      break;
+    }
+  }
   p.range<std::int64_t>("detect.event_time_max_ahead", d.event_time_max_ahead_ms, 0, 365 * kDayMs);
   p.range<std::int64_t>("detect.event_time_max_behind", d.event_time_max_behind_ms, 0, 365 * kDayMs);
 

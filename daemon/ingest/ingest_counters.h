@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "daemon/ingest/raw_batch.h"
+#include "daemon/kafka/group_consumer.h"
 
 namespace logsift::ingest {
 
@@ -63,8 +64,22 @@ struct PeerStats {
   std::uint64_t parse_failures = 0;
 };
 
+// A Kafka listener's consumer (kafka_listener.h), beside its ListenerStats.
+struct KafkaSourceStats {
+  std::size_t listener_index = 0;
+  std::uint64_t records = 0;          // records taken from the brokers
+  std::uint64_t commits = 0;          // offset commits the group accepted
+  std::uint64_t commit_failures = 0;
+  std::uint64_t rebalances = 0;       // assignment changes (assign or revoke)
+  std::uint64_t consume_errors = 0;   // error events from the fetcher (logged)
+  std::uint64_t partitions = 0;       // assigned now
+  bool paused = false;                // reading paused: the pipeline queue is full
+  std::vector<kafka::PartitionLag> lag;  // per assigned partition
+};
+
 struct IngestStats {
   std::vector<ListenerStats> listeners;  // same order as the listener configs
+  std::vector<KafkaSourceStats> kafka;   // one per kafka listener
   // The stream connections' memory budget (memory_budget.h): use now, of which partial frames.
   std::uint64_t memory_used_bytes = 0;
   std::uint64_t memory_partial_bytes = 0;

@@ -92,6 +92,7 @@ struct IngestServer::Impl {
   IngestCounters counters;
   std::shared_ptr<internal::ServerShared> shared;
   std::vector<std::shared_ptr<internal::Listener>> listeners;
+  std::vector<std::shared_ptr<internal::SourceListener>> sources;  // also in `listeners`
   std::vector<std::thread> threads;
   std::uint64_t space_callback_id = 0;
   bool started = false;
@@ -120,6 +121,12 @@ std::optional<IngestError> validate(const ListenerConfig& config, std::size_t in
                    " cannot hold one message of max_message_bytes plus padding");
   }
   if (config.max_connections == 0) return invalid("max_connections is 0");
+  if (config.protocol == Protocol::kKafka) {
+    if (config.kafka.brokers.empty()) return invalid("kafka needs brokers");
+    if (config.kafka.topics.empty()) return invalid("kafka needs topics");
+    if (config.kafka.group.empty()) return invalid("kafka needs a group");
+    if (config.kafka.poll_records == 0) return invalid("kafka poll_records is 0");
+  }
   if (config.idle_timeout_ms == 0) return invalid("idle_timeout_ms is 0");
   if (config.protocol == Protocol::kRelp && config.relp_window == 0) return invalid("relp_window is 0");
   if (uses_tls(config)) {
@@ -154,6 +161,13 @@ Expected<std::unique_ptr<IngestServer>, IngestError> IngestServer::create(std::v
   for (std::size_t i = 0; i < impl->configs.size(); ++i) {
     internal::ListenerContext context{impl->shared, impl->configs[i], static_cast<std::uint16_t>(i),
                                       &impl->counters.listener(i)};
+    if (impl->configs[i].protocol == Protocol::kKafka) {
+      auto source = internal::make_kafka_listener(std::move(context), impl->options.request_durability);
+      if (!source) return Unexpected{std::move(source).error()};
+      impl->sources.push_back(source.value());
+      impl->listeners.push_back(std::move(source.value()));
+      continue;
+    }
     auto listener = impl->configs[i].protocol == Protocol::kUdp ? internal::make_udp_listener(std::move(context))
                                                                 : internal::make_stream_listener(std::move(context));
     if (!listener) return Unexpected{std::move(listener).error()};
@@ -170,6 +184,7 @@ IngestServer::IngestServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 
 IngestServer::~IngestServer() {
   stop();
+  release_sources();
   impl_->queue.remove_space_callback(impl_->space_callback_id);
 }
 
@@ -247,8 +262,22 @@ MessageFormat IngestServer::format(std::size_t index) const {
 
 IngestCounters& IngestServer::counters() { return impl_->counters; }
 
+void IngestServer::release_sources() {
+  for (auto& source : impl_->sources) source->release();
+}
+
+std::vector<std::pair<std::size_t, kafka::ClientLogLine>> IngestServer::take_client_log() {
+  std::vector<std::pair<std::size_t, kafka::ClientLogLine>> out;
+  for (auto& source : impl_->sources) {
+    const std::size_t index = source->stats().listener_index;
+    for (auto& line : source->take_log()) out.emplace_back(index, std::move(line));
+  }
+  return out;
+}
+
 IngestStats IngestServer::stats() const {
   IngestStats stats = impl_->counters.snapshot();
+  for (const auto& source : impl_->sources) stats.kafka.push_back(source->stats());
   const internal::MemoryBudget& memory = impl_->shared->memory;
   stats.memory_used_bytes = memory.used();
   stats.memory_partial_bytes = memory.partial_bytes();

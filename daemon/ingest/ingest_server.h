@@ -26,6 +26,12 @@
 // callback on the queue. A UDP listener keeps its full batch and drops new datagrams, counting
 // them (dropped_queue_full). Nothing accepted into a batch is dropped while the server runs.
 //
+// Kafka listeners read records of a consumer group on a thread each instead of sockets, into the
+// same batches, queue and counters; a full queue pauses their partitions. stop() hands their
+// partial batches over like a connection's; their offsets are committed only for batches the
+// pipeline reported durable (RawBatch observers, Assurance::kDurable), and release_sources()
+// ends them.
+//
 // Lifetime: the BatchQueue and BatchPool must outlive the server. Thread-safety: create(), start(),
 // stop() and the destructor from one controlling thread; the accessors from any thread.
 #pragma once
@@ -34,6 +40,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,6 +69,9 @@ struct ServerOptions {
   std::size_t memory_budget_bytes = 256u << 20;
   std::size_t max_peers = 1024;           // per-peer counters kept (least recently seen evicted)
   Clock clock;                            // empty: base::system_clock_us
+  // Kafka listeners call this when partitions are revoked, to have what they read made durable
+  // before they commit and give the partitions up (Pipeline::request_durability). May be empty.
+  std::function<void()> request_durability;
 };
 
 struct IngestError {
@@ -96,6 +106,12 @@ class IngestServer {
 
   IngestCounters& counters();
   IngestStats stats() const;
+
+  // Kafka listeners (kafka_listener.cc). After the pipeline has stopped, release_sources()
+  // commits what is durable and leaves the consumer groups (the destructor does it too).
+  // take_client_log() hands out librdkafka's log lines (listener index, line) to be logged.
+  void release_sources();
+  std::vector<std::pair<std::size_t, kafka::ClientLogLine>> take_client_log();
 
  private:
   struct Impl;

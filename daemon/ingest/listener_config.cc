@@ -9,6 +9,7 @@ std::string_view protocol_name(Protocol protocol) {
     case Protocol::kTls: return "tls";
     case Protocol::kNdjson: return "ndjson";
     case Protocol::kRelp: return "relp";
+    case Protocol::kKafka: return "kafka";
   }
   return "unknown";
 }

@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "daemon/kafka/client_properties.h"
 #include "parsers/line_parser.h"
 
 namespace logsift::ingest {
@@ -21,13 +23,15 @@ enum class Protocol : std::uint8_t {
   kNdjson,  // newline-delimited JSON over TCP (newline framing only)
   kRelp,    // RELP (rsyslog omrelp), each message acknowledged once processed; over TLS when
             // tls.cert_file is set
+  kKafka,   // records of Kafka topics, read in a consumer group: one record = one message
 };
 
 // What the listener's messages are expected to be: the parsers' own enum, so it reaches the parse
 // stage unchanged; the parse stage decides what to do with it.
 using MessageFormat = parsers::ExpectedFormat;
 
-std::string_view protocol_name(Protocol protocol);     // "udp", "tcp", "tls", "ndjson", "relp"
+std::string_view protocol_name(Protocol protocol);     // "udp", "tcp", "tls", "ndjson", "relp",
+                                                       // "kafka"
 std::string_view format_name(MessageFormat format);    // "auto", "rfc5424", "rfc3164", "json"
 
 struct TlsConfig {
@@ -37,6 +41,19 @@ struct TlsConfig {
   bool verify_client = false;  // mutual TLS: refuse clients without a certificate the CA signed
   std::string min_version = "1.2";  // "1.2" or "1.3"
   std::uint32_t handshake_timeout_ms = 10000;  // a client that has not finished is closed
+};
+
+// kKafka only: where the records come from (kafka_listener.h).
+struct KafkaSourceConfig {
+  std::vector<std::string> brokers;  // bootstrap servers, "host:port"
+  std::vector<std::string> topics;
+  std::string group;                 // consumer group id
+  std::string instance_id;           // group.instance.id (static membership); empty = dynamic
+  kafka::Properties properties;      // librdkafka settings, applied last (TLS, SASL, tuning)
+  // On revocation: how long to wait for the records read from the revoked partitions to become
+  // durable before committing what is and giving the partitions up anyway.
+  std::uint32_t revoke_timeout_ms = 10000;
+  std::size_t poll_records = 1024;   // records taken from librdkafka per poll (buffer capacity)
 };
 
 struct ListenerConfig {
@@ -62,6 +79,7 @@ struct ListenerConfig {
   std::size_t relp_window = 1024;
 
   TlsConfig tls;  // kTls, and kRelp over TLS
+  KafkaSourceConfig kafka;  // kKafka only; address and port are not used
 };
 
 // True when the listener speaks TLS: kTls, or kRelp with a certificate.

@@ -57,6 +57,7 @@ void RawBatch::reset() {
   used_bytes_ = 0;
   payload_bytes_ = 0;
   observer_.reset();
+  assurance_ = Assurance::kProcessed;
   ticket_ = 0;
 }
 

@@ -62,8 +62,14 @@ struct RawMessage {
   std::uint8_t flags = 0;            // MessageFlag bits
 };
 
-// Told when the messages of a batch were processed (RELP acknowledgements). on_batch_processed()
-// runs on the consumer's thread and must only post work elsewhere.
+// What a batch's observer waits for before it is told (Pipeline documents both):
+//  kProcessed: detection saw the messages and their alerts are in every sink's store (RELP
+//              answers its sender then);
+//  kDurable:   and a detection snapshot taken after them was written (Kafka commits offsets).
+enum class Assurance : std::uint8_t { kProcessed, kDurable };
+
+// Told when the messages of a batch reached its assurance. on_batch_processed() runs on a
+// pipeline thread and must only post work elsewhere.
 class BatchObserver {
  public:
   virtual void on_batch_processed(std::uint64_t ticket) = 0;
@@ -109,19 +115,24 @@ class RawBatch {
   std::size_t payload_bytes() const { return payload_bytes_; }  // sum of message lengths
   const BatchLimits& limits() const { return limits_; }
 
-  // Who wants to know when this batch was processed (a RELP connection), and its ticket. Kept
-  // until reset(); an expired observer (the connection closed) is simply not told.
-  void set_observer(std::weak_ptr<BatchObserver> observer, std::uint64_t ticket) {
+  // Who wants to know when this batch was handled (a RELP connection, a Kafka listener), its
+  // ticket and what it waits for. Kept until reset(); an expired observer (the connection
+  // closed) is simply not told.
+  void set_observer(std::weak_ptr<BatchObserver> observer, std::uint64_t ticket,
+                    Assurance assurance = Assurance::kProcessed) {
     observer_ = std::move(observer);
     ticket_ = ticket;
+    assurance_ = assurance;
   }
   const std::weak_ptr<BatchObserver>& observer() const { return observer_; }
   std::uint64_t ticket() const { return ticket_; }
+  Assurance assurance() const { return assurance_; }
 
  private:
   BatchLimits limits_;
   std::weak_ptr<BatchObserver> observer_;
   std::uint64_t ticket_ = 0;
+  Assurance assurance_ = Assurance::kProcessed;
   std::vector<char> buffer_;  // sized once to limits_.max_bytes, zero-filled
   std::vector<RawMessage> messages_;
   std::size_t used_bytes_ = 0;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "daemon/ingest/batch_queue.h"
@@ -76,6 +77,16 @@ class Listener {
   virtual std::uint16_t port() const = 0;
 };
 
+// A listener that reads from a system with its own acknowledgements (Kafka): it observes its
+// batches until they are durable (Assurance::kDurable) and finishes after the pipeline stopped.
+class SourceListener : public Listener {
+ public:
+  // After the pipeline stopped: commits what is durable, leaves, joins its thread. Idempotent.
+  virtual void release() = 0;
+  virtual KafkaSourceStats stats() const = 0;
+  virtual std::vector<kafka::ClientLogLine> take_log() = 0;
+};
+
 struct ListenerContext {
   std::shared_ptr<ServerShared> shared;
   ListenerConfig config;
@@ -90,5 +101,8 @@ std::string describe(const ListenerConfig& config, std::size_t index);
 
 Expected<std::shared_ptr<Listener>, IngestError> make_udp_listener(ListenerContext context);
 Expected<std::shared_ptr<Listener>, IngestError> make_stream_listener(ListenerContext context);
+// `request_durability` asks the pipeline for a durability round (on revocation).
+Expected<std::shared_ptr<SourceListener>, IngestError> make_kafka_listener(ListenerContext context,
+                                                                          std::function<void()> request_durability);
 
 }  // namespace logsift::ingest::internal

@@ -194,6 +194,7 @@ void Pipeline::run_worker(Worker& worker) {
     };
     processor.process_batch(*batch, alerts);
     Acknowledgement ack{batch->observer(), batch->ticket()};
+    const bool durable = batch->assurance() == ingest::Assurance::kDurable;
     const auto records = processor.records();
     for (std::size_t i = 0; i < records.size(); ++i) {
       const ingest::RawMessage& m = batch->messages()[i];
@@ -225,14 +226,17 @@ void Pipeline::run_worker(Worker& worker) {
       worker.lag_us = lag_us;
       worker.contexts = processor.context_counters();
     }
-    if (!alerts.empty()) {
+    if (!alerts.empty() || (durable && !ack.observer.expired())) {
       std::unique_lock lock(alerts_mutex_);
-      // Wait while the emitter is behind; at stop, drain regardless so stop() stays bounded.
-      alerts_space_.wait(lock, [&] { return pending_alerts_.size() < options_.max_pending_alerts || draining_; });
-      pending_alerts_.insert(pending_alerts_.end(), std::make_move_iterator(alerts.begin()),
-                             std::make_move_iterator(alerts.end()));
-      alerts.clear();
-      if (!ack.observer.expired()) pending_acks_.push_back(std::move(ack));
+      if (!alerts.empty()) {
+        // Wait while the emitter is behind; at stop, drain regardless so stop() stays bounded.
+        alerts_space_.wait(lock, [&] { return pending_alerts_.size() < options_.max_pending_alerts || draining_; });
+        pending_alerts_.insert(pending_alerts_.end(), std::make_move_iterator(alerts.begin()),
+                               std::make_move_iterator(alerts.end()));
+        alerts.clear();
+      }
+      // With its alerts, under the same lock: the emitter takes both together.
+      if (!ack.observer.expired()) (durable ? completed_durable_ : pending_acks_).push_back(std::move(ack));
       alerts_ready_.notify_one();
     } else if (auto observer = ack.observer.lock()) {
       observer->on_batch_processed(ack.ticket);  // nothing to store: processed
@@ -273,6 +277,7 @@ void Pipeline::run_emitter() {
   std::uint64_t flushed = 0;  // the last flush request answered
   for (;;) {
     bool last_round = false;
+    bool round_requested = false;
     bool sink_backlogged = false;
     std::uint64_t flush_ticket = 0;
     for (const auto& sink : sinks_) {
@@ -282,16 +287,22 @@ void Pipeline::run_emitter() {
       std::unique_lock lock(alerts_mutex_);
       if (sink_backlogged && !stopping_) {
         // Leave the alerts with the workers (who then stop taking batches); only retry the sink.
-        alerts_ready_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms), [&] { return stopping_; });
+        alerts_ready_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms),
+                               [&] { return stopping_ || durability_requested_; });
       } else {
         alerts_ready_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms), [&] {
-          return !pending_alerts_.empty() || stopping_ || flush_requested_ > flushed;
+          return !pending_alerts_.empty() || stopping_ || flush_requested_ > flushed || durability_requested_;
         });
         alerts.swap(pending_alerts_);
         flush_ticket = flush_requested_;  // every alert submitted before it is in `alerts` now
         acks.swap(pending_acks_);
         alerts_space_.notify_all();
+        // Tickets travel with their batches' alerts: taken only when those alerts are.
+        awaiting_durable_.insert(awaiting_durable_.end(), completed_durable_.begin(), completed_durable_.end());
+        completed_durable_.clear();
       }
+      round_requested = durability_requested_;
+      durability_requested_ = false;
       last_round = stopping_ && pending_alerts_.empty();
     }
     const std::int64_t now_us = options_.clock();
@@ -318,9 +329,9 @@ void Pipeline::run_emitter() {
       acks.clear();
     }
     if (!held_acks.empty()) release_acknowledgements(held_acks);
-    if (now_us >= next_snapshot_us && !options_.state_dir.empty()) {
-      snapshot();
-      next_snapshot_us = now_us + options_.snapshot_interval_ms * 1000;
+    if (now_us >= next_snapshot_us || round_requested) {
+      (void)make_durable();
+      if (now_us >= next_snapshot_us) next_snapshot_us = now_us + options_.snapshot_interval_ms * 1000;
     }
     if (last_round) break;
   }
@@ -342,7 +353,27 @@ void Pipeline::release_acknowledgements(std::vector<Acknowledgement>& acks) {
   acks.clear();
 }
 
-void Pipeline::snapshot() {
+void Pipeline::request_durability() {
+  std::lock_guard lock(alerts_mutex_);
+  durability_requested_ = true;
+  alerts_ready_.notify_one();
+}
+
+bool Pipeline::make_durable() {
+  bool ok = true;
+  if (!awaiting_durable_.empty()) {
+    for (auto& sink : sinks_) ok = sink.emitter->flush() && ok;
+  }
+  if (!options_.state_dir.empty()) ok = snapshot() && ok;
+  if (!ok || awaiting_durable_.empty()) return false;
+  for (auto& ack : awaiting_durable_) {
+    if (auto observer = ack.observer.lock()) observer->on_batch_processed(ack.ticket);
+  }
+  awaiting_durable_.clear();
+  return true;
+}
+
+bool Pipeline::snapshot() {
   auto errors = detect_.save(options_.state_dir);  // no lock of ours is held during its I/O
   if (rates_) {
     if (std::string e = rates_->save(options_.state_dir); !e.empty()) errors.push_back(std::move(e));
@@ -356,6 +387,7 @@ void Pipeline::snapshot() {
     last_snapshot_error_ = errors.front();
     snapshot_failing_ = true;
   }
+  return errors.empty();
 }
 
 bool Pipeline::stop() {
@@ -379,11 +411,22 @@ bool Pipeline::stop() {
     alerts_ready_.notify_one();
   }
   if (emitter_thread_.joinable()) emitter_thread_.join();
-  if (!options_.state_dir.empty()) snapshot();
+  {
+    std::lock_guard lock(alerts_mutex_);
+    awaiting_durable_.insert(awaiting_durable_.end(), completed_durable_.begin(), completed_durable_.end());
+    completed_durable_.clear();
+  }
+  const bool snapshotted = options_.state_dir.empty() || snapshot();
   bool all_stored = true;
   for (auto& sink : sinks_) {
     // A store that still refuses gets a last try; what it will not take is reported, not hidden.
     if (!sink.emitter->flush()) all_stored = false;
+  }
+  if (snapshotted && all_stored) {
+    for (auto& ack : awaiting_durable_) {
+      if (auto observer = ack.observer.lock()) observer->on_batch_processed(ack.ticket);
+    }
+    awaiting_durable_.clear();
   }
   // The runners share one grace period: they deliver in parallel.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.stop_grace_ms);

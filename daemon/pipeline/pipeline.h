@@ -41,6 +41,18 @@
 // rest stays spooled for the next start. Nothing that entered the queue is lost unless a store
 // refuses it to the end (counted in stats().sinks[i].emit.batches_pending).
 //
+// Acknowledgements: a raw batch may name a BatchObserver (RawBatch::set_observer) with the
+// assurance it waits for. Once a worker has processed the batch and handed its alerts on:
+//  - Assurance::kProcessed (RELP): the emitter closes every sink's open alert batch early and,
+//    once all are stored, tells the observer; a batch without alerts is told by its worker.
+//  - Assurance::kDurable (Kafka, before it commits offsets): the batch waits for the next
+//    durability round on the emitter thread: every sink's open alert batch is closed and stored,
+//    then detection state is snapshotted (when state_dir is set). When both succeed the round's
+//    observers are told; on failure they wait for the next round. Rounds run every
+//    snapshot_interval_ms, when request_durability() asks for one (a partition revoked), and at
+//    stop() after the final snapshot. So a durable batch's records are covered by a complete
+//    snapshot generation and their alerts are in batch files or spools.
+//
 // Thread-safety: public methods are safe from any thread.
 #pragma once
 
@@ -50,6 +62,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -185,6 +198,8 @@ class Pipeline {
   // Publishes a new CMDB table (null: none); each worker switches between two batches.
   void set_cmdb(std::shared_ptr<const enrich::Cmdb> cmdb);
   std::shared_ptr<const enrich::Cmdb> cmdb() const;
+  // Asks the emitter thread for a durability round as soon as it can (see above).
+  void request_durability();
   // Drains the queue, flushes batches into the stores, snapshots, gives the sink runners their
   // grace period. Returns false when some batch could not be stored (it was kept until the end
   // and is reported in stats().sinks[i].emit.batches_pending).
@@ -205,9 +220,10 @@ class Pipeline {
   void submit_alerts(std::vector<detect::Alert>& alerts);
   bool flush_alerts();
   void run_emitter();
-  void snapshot();
+  bool snapshot();  // true when every file of the generation was written
   struct Acknowledgement;
   void release_acknowledgements(std::vector<Acknowledgement>& acks);
+  bool make_durable();  // a durability round; true when its batches' observers were told
 
   PipelineOptions options_;
   ingest::BatchQueue& queue_;
@@ -234,6 +250,8 @@ class Pipeline {
     std::uint64_t ticket = 0;
   };
   std::vector<Acknowledgement> pending_acks_;  // with pending_alerts_: due once those are stored
+  std::vector<Acknowledgement> completed_durable_;  // Assurance::kDurable batches; guarded as above
+  bool durability_requested_ = false;
   bool stopping_ = false;  // workers are done: the emitter's last rounds
   bool draining_ = false;  // stop() began: workers no longer wait for the emitter
   // Flush requests of the incident source, answered by the emitter thread (flush_done_).
@@ -255,6 +273,7 @@ class Pipeline {
   };
   std::vector<SinkPath> sinks_;
   std::atomic<std::uint64_t> alerts_emitted_{0};
+  std::vector<Acknowledgement> awaiting_durable_;  // emitter thread (stop() after joining it)
   mutable std::mutex emit_mutex_;  // guards the snapshot stats below; never held during I/O
   std::uint64_t snapshots_written_ = 0;
   std::uint64_t snapshot_errors_ = 0;

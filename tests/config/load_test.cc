@@ -418,3 +418,66 @@ TEST_CASE("relp listeners take a window and optional tls; other listeners take n
   CHECK(contains(only_error("listeners:\n  - name: s\n    protocol: relp\n    port: 1\n    tls: {cert: /c}\n"),
                  "listeners[0].tls.key: relp over tls needs a private key file"));
 }
+
+TEST_CASE("a kafka listener reads brokers, topics, group and properties and needs no port", "[config]") {
+  auto r = load_config(R"(listeners:
+  - name: kafka
+    protocol: kafka
+    brokers: k1:9092, k2:9092
+    topics: [syslog-raw, json-raw]
+    group: logsift
+    instance_id: node-a
+    format: rfc5424
+    revoke_timeout: 5s
+    properties: { security.protocol: sasl_ssl, session.timeout.ms: 6000 }
+)",
+                       "test.yaml");
+  if (!r) {
+    for (const auto& e : r.error()) UNSCOPED_INFO(e);
+  }
+  REQUIRE(r.has_value());
+  const ListenerConfig& l = r->listeners.at(0);
+  CHECK(l.protocol == Protocol::kKafka);
+  CHECK(l.brokers == std::vector<std::string>{"k1:9092", "k2:9092"});
+  CHECK(l.topics == std::vector<std::string>{"syslog-raw", "json-raw"});
+  CHECK(l.group == "logsift");
+  CHECK(l.instance_id == "node-a");
+  CHECK(l.format == MessageFormat::kRfc5424);
+  CHECK(l.revoke_timeout_ms == 5000);
+  REQUIRE(l.properties.size() == 2);
+  CHECK(l.properties[1] == std::pair<std::string, std::string>{"session.timeout.ms", "6000"});
+}
+
+TEST_CASE("a kafka listener without brokers, topics or group is refused, each named", "[config]") {
+  auto r = load_config("listeners:\n  - name: kafka\n    protocol: kafka\n", "test.yaml");
+  REQUIRE_FALSE(r.has_value());
+  std::string all;
+  for (const auto& e : r.error()) all += e + "\n";
+  INFO(all);
+  CHECK(contains(all, "listeners[0].brokers"));
+  CHECK(contains(all, "listeners[0].topics"));
+  CHECK(contains(all, "listeners[0].group"));
+  CHECK_FALSE(contains(all, "\"port\" is required"));
+}
+
+constexpr std::string_view kKafkaListener = R"(listeners:
+  - name: kafka
+    protocol: kafka
+    brokers: k1:9092
+    topics: [logs]
+    group: logsift
+)";
+
+TEST_CASE("kafka properties that would commit before durability are refused by name", "[config]") {
+  const std::string e = only_error(std::string(kKafkaListener) + "    properties: { enable.auto.commit: \"true\" }\n");
+  CHECK(contains(e, "listeners[0].properties.enable.auto.commit"));
+  CHECK(contains(e, "durable"));
+}
+
+TEST_CASE("kafka keys on another listener, and a kafka listener without periodic snapshots, are refused",
+          "[config]") {
+  CHECK(contains(only_error(std::string(kMinimal) + "    group: logsift\n"), "only allowed on a kafka listener"));
+  const std::string e = only_error(std::string(kKafkaListener) + "detect:\n  snapshot_interval: 0\n");
+  CHECK(contains(e, "detect.snapshot_interval"));
+  CHECK(contains(e, "committed after each snapshot"));
+}
