@@ -1,6 +1,8 @@
 // ClusterNode; see cluster_node.h.
 #include "daemon/app/cluster_node.h"
 
+#include <array>
+
 #include "daemon/app/settings.h"
 #include "daemon/cluster/incident_sender.h"
 
@@ -20,10 +22,20 @@ Expected<std::unique_ptr<ClusterNode>, std::string> ClusterNode::create(const co
     if (!checked) return Unexpected{checked.error()};
     return node;
   }
-  return Unexpected{std::string("cluster: role detect is not available in this build")};
+  auto detection = cluster::PartitionDetection::create(c, config.detect.snapshot_interval_ms);
+  if (!detection) return Unexpected{detection.error()};
+  node->detection_ = std::move(detection).value();
+  return node;
 }
 
 void ClusterNode::configure(pipeline::PipelineOptions& options) {
+  if (config_.role == config::ClusterRole::kDetect) {
+    options.incident_source = detection_.get();
+    options.detect_shards = config_.partitions;  // shard p = partition p
+    options.state_dir.clear();                   // snapshots live in the state topic
+    options.workers = 1;                         // no listeners feed the workers
+    return;
+  }
   if (config_.role != config::ClusterRole::kIngest) return;
   cluster::RecordProducer* producer = producer_.get();
   rd_kafka_topic_s* topic = incidents_topic_;
@@ -40,6 +52,7 @@ bool ClusterNode::stop() {
 }
 
 void ClusterNode::export_metrics(ops::MetricsWriter& out) const {
+  if (detection_) export_detect_metrics(out);
   if (!producer_) return;
   producer_->poll(0);  // an idle node's last delivery reports are served here
   const cluster::ProducerCounters c = producer_->counters();
@@ -51,6 +64,34 @@ void ClusterNode::export_metrics(ops::MetricsWriter& out) const {
   out.counter("logsift_cluster_produce_waits_total",
               "Times a worker waited for room in the producer's queue (backpressure towards ingest).",
               c.queue_full_waits);
+}
+
+void ClusterNode::export_detect_metrics(ops::MetricsWriter& out) const {
+  const cluster::DetectionCounters c = detection_->counters();
+  out.gauge("logsift_cluster_partitions_owned", "Partitions of the incidents topic this detect node owns.", c.partitions);
+  out.counter("logsift_cluster_rebalances_total", "Consumer group rebalances (assignments and revocations).", c.rebalances);
+  out.counter("logsift_cluster_incidents_consumed_total", "Incidents topic records read (replays included).", c.records);
+  out.counter("logsift_cluster_decode_errors_total", "Incidents topic records that did not decode (dropped).", c.decode_errors);
+  out.counter("logsift_cluster_unknown_rules_total",
+              "Incidents of rules this node does not have (dropped; ingest and detect rule sets differ).", c.unknown_rules);
+  out.counter("logsift_cluster_snapshots_total", "Partition snapshots stored in the state topic and committed.", c.snapshots);
+  out.counter("logsift_cluster_snapshot_errors_total", "Snapshot rounds that failed (retried at the next interval).",
+              c.snapshot_errors);
+  out.counter("logsift_cluster_commit_failures_total", "Offset commits the group refused.", c.commit_failures);
+  out.counter("logsift_cluster_state_restores_total", "Partitions restored from the state topic on assignment.", c.restores);
+  out.counter("logsift_cluster_state_restore_errors_total",
+              "Partitions whose snapshot could not be read or decoded (started empty).", c.restore_errors);
+  out.counter("logsift_cluster_state_restore_seconds_total", "Time spent reading and restoring partition snapshots.",
+              static_cast<double>(c.restore_ms_total) / 1000.0);
+  out.gauge("logsift_cluster_state_restore_last_seconds", "The last partition restore's duration.",
+            static_cast<double>(c.last_restore_ms) / 1000.0);
+  for (const auto& lag : detection_->lag()) {
+    if (lag.lag < 0) continue;
+    const std::string partition = std::to_string(lag.partition);
+    const std::array<ops::MetricLabel, 1> labels{{{"partition", partition}}};
+    out.sample("logsift_cluster_consumer_lag_records", "Incidents not yet read, per owned partition.",
+               ops::MetricType::kGauge, labels, lag.lag);
+  }
 }
 
 }  // namespace logsift::app

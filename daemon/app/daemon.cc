@@ -210,7 +210,8 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   po.max_pending_batches = cfg.pipeline.max_pending_batches;
   po.cmdb = p.ops_context->cmdb();
 
-  // Cluster role: an ingest node hands its incidents to the incidents topic.
+  // Cluster role: an ingest node hands its incidents to the incidents topic; a detect node
+  // reads them from there.
   auto cluster = ClusterNode::create(cfg);
   if (!cluster) return Unexpected{cluster.error()};
   p.cluster = std::move(cluster).value();

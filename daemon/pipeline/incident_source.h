@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "daemon/detect/alert.h"
+#include "daemon/enrich/cmdb.h"
 #include "daemon/pipeline/detect_shards.h"
 #include "rules/rule_set.h"
 
@@ -31,6 +32,8 @@ class SourceContext {
   // open batch was closed and stored. False when some store refused (a full disk or spool) or
   // the pipeline is stopping before that happened.
   virtual bool flush_alerts() = 0;
+  // The CMDB in force (null: none), for the business context of decoded records.
+  virtual std::shared_ptr<const enrich::Cmdb> cmdb() const = 0;
   // Microseconds since the epoch (the pipeline's clock).
   virtual std::int64_t now_us() const = 0;
 };

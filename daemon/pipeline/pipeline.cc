@@ -41,6 +41,7 @@ class Pipeline::Source final : public SourceContext {
   std::shared_ptr<const rules::RuleSet> rule_set() const override { return p_.rule_set(); }
   void submit(std::vector<detect::Alert>& alerts) override { p_.submit_alerts(alerts); }
   bool flush_alerts() override { return p_.flush_alerts(); }
+  std::shared_ptr<const enrich::Cmdb> cmdb() const override { return p_.cmdb(); }
   std::int64_t now_us() const override { return p_.options_.clock(); }
 
  private:

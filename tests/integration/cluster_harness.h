@@ -57,9 +57,10 @@ inline std::vector<RawRecord> kcat_consume_binary(const std::string& bootstrap, 
 
 // The `cluster:` section of a node.
 inline std::string cluster_section(const std::string& role, const std::string& bootstrap, int partitions,
-                                   const std::string& extra = "") {
+                                   const std::string& extra = "",
+                                   const std::string& properties = "{ reconnect.backoff.max.ms: 500 }") {
   return "cluster:\n  role: " + role + "\n  brokers: " + bootstrap + "\n  partitions: " + std::to_string(partitions) +
-         "\n  timeout: 10s\n  properties: { reconnect.backoff.max.ms: 500 }\n" + extra;
+         "\n  timeout: 10s\n  properties: " + properties + "\n" + extra;
 }
 
 // The rules of the scale-out tests: recurring signatures per (host, user) and per host.
@@ -91,17 +92,20 @@ inline std::string node_config(const std::string& listeners_yaml, const std::str
 // Consumer-group settings that suit librdkafka 2.0.2's mock (its research note): a dead member
 // is noticed after 6 s instead of 45 s.
 inline constexpr const char* kGroupProperties =
-    "  properties: { session.timeout.ms: 6000, heartbeat.interval.ms: 500, reconnect.backoff.max.ms: 500 }\n";
+    "{ session.timeout.ms: 6000, heartbeat.interval.ms: 500, reconnect.backoff.max.ms: 500 }";
 
 // One alert line's fields the scale-out tests compare.
 struct AlertFacts {
   std::string id, action, rule, signature, problem_id;
 };
 
+// The first string value written after `"<name>":` (names may hold a path: `rule":{"id`).
 inline std::string json_string_field(const std::string& line, const std::string& name) {
-  std::smatch m;
-  const std::regex field("\"" + name + "\":\"([^\"]*)\"");
-  return std::regex_search(line, m, field) ? std::string(m[1]) : std::string();
+  const std::string key = "\"" + name + "\":\"";
+  const auto at = line.find(key);
+  if (at == std::string::npos) return "";
+  const auto begin = at + key.size();
+  return line.substr(begin, line.find('"', begin) - begin);
 }
 
 inline std::vector<AlertFacts> alert_facts(const fs::path& alerts_dir) {
