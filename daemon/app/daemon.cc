@@ -15,6 +15,7 @@
 
 #include "daemon/app/cluster_node.h"
 #include "daemon/app/metrics_export.h"
+#include "daemon/app/ops_api.h"
 #include "daemon/app/ops_context.h"
 #include "daemon/app/settings.h"
 #include "daemon/app/sink_set.h"
@@ -114,7 +115,8 @@ struct Daemon::Parts {
   std::unique_ptr<ingest::BatchQueue> queue;
   std::unique_ptr<ingest::BatchPool> pool;
   std::unique_ptr<SinkSet> sinks;
-  std::unique_ptr<OpsContext> ops_context;  // CMDB
+  std::unique_ptr<OpsContext> ops_context;  // CMDB, change windows
+  std::unique_ptr<OpsApi> ops_api;          // /api/changes, /api/problems/ID/ack
   std::unique_ptr<ClusterNode> cluster;  // null for role all
   std::unique_ptr<pipeline::Pipeline> pipeline;
   std::unique_ptr<ingest::IngestServer> ingest;
@@ -171,7 +173,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   p.logger.info("rules loaded", {{"rules", build.rule_set->rules().size()}, {"files", build.files},
                                  {"examples", build.examples}, {"cache_hits", build.rule_set->stats().cache_hits}});
 
-  // Operations context: the CMDB.
+  // Operations context: the CMDB and the change windows.
   auto ops_context = OpsContext::load(cfg);
   if (!ops_context) return Unexpected{ops_context.error()};
   p.ops_context = std::move(ops_context).value();
@@ -209,6 +211,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   po.max_pending_alerts = cfg.pipeline.max_pending_alerts;
   po.max_pending_batches = cfg.pipeline.max_pending_batches;
   po.cmdb = p.ops_context->cmdb();
+  po.changes = &p.ops_context->changes();
 
   // Cluster role: an ingest node hands its incidents to the incidents topic; a detect node
   // reads them from there.
@@ -243,6 +246,12 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
     p.logger.info("detection state restored", {{"signatures", restored.signatures}, {"generation", restored.generation}});
   } else if (!restored.problems.empty()) {
     p.logger.warn("no complete detection snapshot; starting with empty detection state", {{"state_dir", cfg.detect.state_dir}});
+  }
+  p.ops_api = std::make_unique<OpsApi>(p.ops_context->changes(), *p.pipeline,
+                                       cfg.detect.state_dir.empty() ? std::string() : cfg.detect.state_dir + "/changes-api.json",
+                                       base::system_clock_us);
+  if (std::string e = p.ops_api->restore(); !e.empty()) {
+    p.logger.warn("change windows added through the API not restored", {{"error", e}});
   }
   p.ingest->start();
   for (std::size_t i = 0; i < cfg.listeners.size(); ++i) {
@@ -281,6 +290,7 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
         return rates != nullptr ? rates_json(*rates, 50) : std::string("{\"series\":[]}\n");
       };
     }
+    mo.ops_api = [raw](const ops::ApiRequest& request) { return raw->ops_api->handle(request); };
     auto metrics = ops::MetricsServer::start(mo, p.registry);
     if (!metrics) {
       p.ingest->stop();
@@ -306,6 +316,9 @@ void Daemon::reload() {
     p.logger.error("cmdb reload failed; keeping the current table", {{"problems", error}});
   } else if (const auto cmdb = p.ops_context->cmdb()) {
     p.logger.info("cmdb reloaded", {{"file", cmdb->file()}, {"entries", cmdb->entries()}});
+  }
+  if (const std::string error = p.ops_context->reload_changes(); !error.empty()) {
+    p.logger.error("changes reload failed; keeping the current windows", {{"problems", error}});
   }
   p.logger.info("reloading rules", {{"paths", p.rule_paths.size()}});
   p.reload_running = true;

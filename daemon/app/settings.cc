@@ -71,6 +71,17 @@ detect::DetectOptions detect_options(const config::DaemonConfig& config) {
   o.miner.max_templates = config.detect.max_templates;
   o.tier_severity_raise = config.enrich.tier_severity_raise;
   o.max_sessions = config.detect.max_sessions;
+  for (const auto& row : config.sla.response) {
+    detect::SlaTarget t;
+    t.severity = row.severity == "informational" ? rules::Severity::kInformational
+                 : row.severity == "low"         ? rules::Severity::kLow
+                 : row.severity == "high"        ? rules::Severity::kHigh
+                 : row.severity == "critical"    ? rules::Severity::kCritical
+                                                 : rules::Severity::kMedium;
+    t.tier = row.tier == "*" ? std::string() : row.tier;
+    t.response_ms = row.response_ms;
+    o.sla_response.push_back(std::move(t));
+  }
   return o;
 }
 

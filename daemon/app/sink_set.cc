@@ -34,8 +34,9 @@ std::vector<config::SinkConfig> effective_sinks(const config::DaemonConfig& conf
   return {file};
 }
 
-emit::AlertRoute route_of(const config::SinkRoute& route) {
+emit::AlertRoute route_of(const config::SinkRoute& route, config::SinkType type) {
   emit::AlertRoute r;
+  r.during_change = route.during_change.value_or(type != config::SinkType::kJira);
   r.actions = route.actions;
   r.rulesets = route.rulesets;
   r.rules = route.rules;
@@ -97,7 +98,7 @@ std::vector<pipeline::SinkChannel> SinkSet::channels() const {
     ch.name = e->config.name;
     ch.type = std::string(config::to_string(e->config.type));
     ch.first_sequence = e->first_sequence;
-    ch.emitter.route = route_of(e->config.route);
+    ch.emitter.route = route_of(e->config.route, e->config.type);
     ch.emitter.drop_oldest = e->config.spool.when_full == config::SpoolWhenFull::kDropOldest;
     if (e->folder) {
       ch.store = e->folder.get();

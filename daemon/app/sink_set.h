@@ -57,8 +57,8 @@ class SinkSet {
 // The implicit sinks when `sinks:` is absent: one file sink on emit.dir.
 std::vector<config::SinkConfig> effective_sinks(const config::DaemonConfig& config);
 
-// The route a sink config asks for.
-emit::AlertRoute route_of(const config::SinkRoute& route);
+// The route a sink config asks for (`type` decides the during_change default).
+emit::AlertRoute route_of(const config::SinkRoute& route, config::SinkType type);
 
 // The delivery target for a network sink type; null with `error` set when it cannot be made
 // (an unreadable token file, an unknown type in this build). `spool_dir` is the sink's spool

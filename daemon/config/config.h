@@ -12,6 +12,7 @@
 #pragma once
 
 #include <compare>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -259,6 +260,9 @@ struct SinkRoute {
   std::string min_severity;            // `min_severity`: low | medium | high | critical; "" = all
   std::vector<std::string> rulesets;   // `rulesets`: ruleset globs ("linux.*")
   std::vector<std::string> rules;      // `rules`: rule id globs ("sshd.*", "auto:*")
+  std::optional<bool> during_change;   // `during_change`: take alerts marked during a declared
+                                       // change window. Default: false for jira (no tickets for
+                                       // what a change is expected to cause), true otherwise.
   bool operator==(const SinkRoute&) const = default;
 };
 
@@ -422,6 +426,35 @@ struct ClusterConfig {
   bool operator==(const ClusterConfig&) const = default;
 };
 
+// `changes`: declared change windows (daemon/enrich/change_calendar.h). `changes: FILE` is short
+// for `changes: { file: FILE }`.
+struct ChangesConfig {
+  std::string file;       // `file`: YAML list of windows (id, summary, by, hosts, services, from,
+                          // to, rollback_contact), read at start and at SIGHUP (a bad file is
+                          // refused, the old windows kept). Windows can also be added and ended
+                          // through POST /api/changes on the ops port. Empty: only the API.
+  std::int64_t suspect_for_ms = 24LL * 60 * 60 * 1000;  // `suspect_for`: after a window ends,
+                          // problems of signatures first seen since it began, on its hosts, are
+                          // flagged logsift.change.suspected for this long.
+  std::uint32_t max_windows = 1000;  // `max_windows`: windows held; the API's oldest ended ones
+                          // are dropped beyond it (counted).
+  bool operator==(const ChangesConfig&) const = default;
+};
+
+// `sla`: response targets per problem (SLA clocks). `response: { critical: { gold: 15m, "*": 1h } }`
+// gives a problem of that severity on a host of that CMDB tier ("*": any other tier) a deadline
+// that long after it opens; unacknowledged by then it is escalated (problem.escalated).
+struct SlaResponseConfig {
+  std::string severity;   // informational | low | medium | high | critical
+  std::string tier;       // a CMDB sla_tier, or "*"
+  std::int64_t response_ms = 0;
+  bool operator==(const SlaResponseConfig&) const = default;
+};
+struct SlaConfig {
+  std::vector<SlaResponseConfig> response;  // `response`; empty (default): no SLA clocks
+  bool operator==(const SlaConfig&) const = default;
+};
+
 struct DaemonConfig {
   std::vector<ListenerConfig> listeners;  // `listeners`: required, at least one. No implicit
                                           // listeners: the daemon opens only what it is told.
@@ -430,6 +463,8 @@ struct DaemonConfig {
   DetectConfig detect;                    // `detect`
   TrendConfig trend;                      // `trend`
   EnrichConfig enrich;                    // `enrich`
+  ChangesConfig changes;                  // `changes`
+  SlaConfig sla;                          // `sla`
   JsonFieldsConfig json;                  // `json`
   ParseConfig parse;                      // `parse`
   EmitConfig emit;                        // `emit`

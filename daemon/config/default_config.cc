@@ -132,6 +132,22 @@ enrich:
   cmdb: ""                    # "" = none
   tier_severity_raise: {}     # e.g. { gold: 1 }: problems on gold-tier hosts one level higher
 
+# Declared change windows (daemon/enrich/change_calendar.h): a YAML file of
+#   changes: [{id, summary, by, hosts, services, from, to, rollback_contact}]
+# read at start and SIGHUP, plus windows added over POST /api/changes on the ops port. Alerts in
+# a window on its hosts carry logsift.change.during_change (jira sinks leave them by default);
+# after it, problems of signatures new since its start are logsift.change.suspected.
+changes:
+  file: ""                    # "" = only the API
+  suspect_for: 24h            # how long after a window new recurring signatures are suspected
+  max_windows: 1000
+
+# SLA clocks: a response deadline per problem from its severity and its host's CMDB tier
+# ("*" = any tier), e.g. response: { critical: { gold: 15m, "*": 1h }, high: { "*": 4h } }.
+# Unacknowledged at the deadline (POST /api/problems/<id>/ack), a problem escalates once.
+sla:
+  response: {}                # {} = no SLA clocks
+
 # Where JSON messages keep the standard fields: lists of dotted paths, tried in order.
 # Empty = the built-in mapping (message/msg, @timestamp/timestamp/time, host.name/host, ...).
 json:

@@ -217,6 +217,8 @@ void read_sections(YamlReader& r, const YAML::Node& root, DaemonConfig& c) {
   read_detect(r, r.child(root, "", "detect"), c.detect);
   read_trend(r, r.child(root, "", "trend"), c.trend);
   read_enrich(r, r.child(root, "", "enrich"), c.enrich);
+  read_changes(r, r.child(root, "", "changes"), c.changes);
+  read_sla(r, r.child(root, "", "sla"), c.sla);
   read_json(r, r.child(root, "", "json"), c.json);
   const YAML::Node parse = r.child(root, "", "parse");
   if (r.expect_map(parse, "parse", {"default_timezone_offset"})) {
@@ -252,7 +254,7 @@ Expected<DaemonConfig, ConfigErrors> parse_with_lines(std::string_view yaml_text
   try {
     if (reader.expect_map(root, "",
                           {"listeners", "rules", "pipeline", "detect", "trend", "json", "parse", "emit",
-                           "sinks", "metrics", "log", "enrich", "cluster"})) {
+                           "sinks", "metrics", "log", "enrich", "cluster", "changes", "sla"})) {
       read_sections(reader, root, config);
     }
   } catch (const YAML::Exception& e) {

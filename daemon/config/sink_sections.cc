@@ -22,7 +22,12 @@ std::string_view to_string(SinkType t) {
 namespace {
 
 void read_route(YamlReader& r, const YAML::Node& n, const std::string& path, SinkRoute& route) {
-  if (!r.expect_map(n, path, {"actions", "min_severity", "rulesets", "rules"})) return;
+  if (!r.expect_map(n, path, {"actions", "min_severity", "rulesets", "rules", "during_change"})) return;
+  if (n.IsMap() && n["during_change"]) {
+    bool during = true;
+    r.read_bool(n, path, "during_change", during);
+    route.during_change = during;
+  }
   r.read_string_list(n, path, "actions", route.actions);
   r.read_string(n, path, "min_severity", route.min_severity);
   r.read_string_list(n, path, "rulesets", route.rulesets);

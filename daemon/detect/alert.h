@@ -24,6 +24,7 @@ enum class AlertAction : std::uint8_t {
   kProblemUpdated,   // an open problem kept recurring
   kProblemResolved,  // an open problem was quiet for `resolve_after`, or its rule changed
   kProblemReopened,  // a resolved problem's signature came back
+  kProblemEscalated, // an open problem nobody acknowledged by its SLA response deadline
   // Predictive monitoring (daemon/trend), about a rate series rather than one occurrence:
   kAnomaly,           // a rate far from its seasonal baseline: opens a problem of kind anomaly
   kAnomalyResolved,   // ... that came back to normal
@@ -58,6 +59,20 @@ struct RatePrediction {
   std::int64_t crossing_us = 0;
   std::int64_t crossing_earliest_us = 0;
   std::int64_t crossing_latest_us = 0;
+};
+
+// A declared change window the alert falls into or follows (daemon/enrich's ChangeCalendar
+// fills it in after detection). Times are UTC microseconds.
+struct ChangeMark {
+  std::string id;                // the change's id, e.g. "CHG0012345"
+  bool during = false;           // the occurrence happened in the window, on a host it covers
+  bool suspected = false;        // after the window: a signature first seen since the change
+                                 // began recurs on a host it covered
+  std::string summary;
+  std::string requested_by;
+  std::string rollback_contact;
+  std::int64_t from_us = 0;
+  std::int64_t to_us = 0;        // the window's end (an early end applied)
 };
 
 struct Alert {
@@ -141,6 +156,14 @@ struct Alert {
   std::string template_id;              // auto:* rules: the mined template's 16-hex id
   std::string template_text;            // auto:* rules: the template, variables as "<*>"
   std::optional<RatePrediction> prediction;  // anomaly, trend.rising, forecast.threshold only
+  std::optional<ChangeMark> change;          // during a declared change, or suspected after one
+  // SLA clock of the problem (problem alerts; 0/empty when no response target applies): when a
+  // response is due (opened + the target for its severity and SLA tier), the target, and who
+  // acknowledged it when.
+  std::int64_t sla_deadline_us = 0;
+  std::int64_t sla_response_ms = 0;
+  std::int64_t acknowledged_us = 0;
+  std::string acknowledged_by;
 };
 
 }  // namespace logsift::detect

@@ -32,6 +32,14 @@ inline constexpr std::size_t kMaxSessions = 65536;
 inline constexpr int kTroubleMaxSeverity = 4;
 }  // namespace defaults
 
+// One row of the SLA response table: a problem of `severity` on a host of SLA tier `tier` ("" =
+// any tier without a row of its own) must be acknowledged within `response_ms` of opening.
+struct SlaTarget {
+  rules::Severity severity = rules::Severity::kMedium;
+  std::string tier;
+  std::int64_t response_ms = 0;
+};
+
 struct DetectOptions {
   // --- Problem thresholds, used for every field a rule's `problem:` leaves at 0. ---
 
@@ -67,6 +75,10 @@ struct DetectOptions {
   // levels (up to critical), on top of `escalation_step`: a problem on a gold-tier service
   // matters more than the same problem on a lab box. Empty (the default): no raise.
   std::vector<std::pair<std::string, std::uint32_t>> tier_severity_raise;
+  // SLA clocks: a problem that opens (or reopens) gets a response deadline from this table by its
+  // severity (after escalation) and its host's CMDB tier; still open and unacknowledged at the
+  // deadline, it is escalated once (problem.escalated). Empty (the default): no SLA clocks.
+  std::vector<SlaTarget> sla_response;
   // A resolved problem whose signature stays quiet this long is forgotten (its signature state is
   // dropped); it would then open as a new problem rather than reopen. Default 7 days.
   std::int64_t forget_after_ms = defaults::kForgetAfterMs;

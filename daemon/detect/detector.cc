@@ -181,6 +181,7 @@ void Detector::Impl::after_occurrence(SignatureState& s, const rules::Rule* rule
         s.problem_suppressed = 0;
         ++counters_.problems_opened;
         ++counters_.problems_open;
+        start_sla_clock(s, now_us);
         // This alert reports the opening occurrence and carries the incidents folded since the
         // last incident alert, so no incident alert repeats them later.
         const std::uint64_t folded = std::exchange(s.incident_suppressed, 0);
@@ -219,6 +220,7 @@ void Detector::Impl::after_occurrence(SignatureState& s, const rules::Rule* rule
       s.problem_suppressed = 0;
       ++counters_.problems_reopened;
       ++counters_.problems_open;
+      start_sla_clock(s, now_us);
       emit_problem(s, AlertAction::kProblemReopened, now_us, now_us,
                    std::exchange(s.incident_suppressed, 0), "recurrence", out);
       break;
@@ -236,8 +238,49 @@ std::int64_t Detector::Impl::next_deadline_us(const SignatureState& s) const {
       at = std::min(at, s.last_problem_alert_us + ms_to_us(options_.update_interval_ms));
     }
     at = std::min(at, s.last_seen_us + ms_to_us(s.resolve_after_ms));
+    if (s.sla_deadline_us != 0 && !s.sla_escalated && s.acknowledged_us == 0) at = std::min(at, s.sla_deadline_us);
   }
   return at == INT64_MAX ? kNever : at;
+}
+
+void Detector::Impl::start_sla_clock(SignatureState& s, std::int64_t now_us) {
+  s.sla_deadline_us = 0;
+  s.sla_response_ms = 0;
+  s.sla_escalated = false;
+  s.acknowledged_us = 0;
+  s.acknowledged_by.clear();
+  if (options_.sla_response.empty()) return;
+  // The severity the problem's alerts show: the rule's, escalated by reopenings and the tier.
+  std::uint32_t levels = options_.escalation_step ? s.reopen_count / options_.escalation_step : 0;
+  for (const auto& [tier, raise] : options_.tier_severity_raise) {
+    if (!s.last_context.sla_tier.empty() && tier == s.last_context.sla_tier) levels += raise;
+  }
+  const auto top = static_cast<std::uint32_t>(rules::Severity::kCritical);
+  const auto severity = static_cast<rules::Severity>(std::min(top, static_cast<std::uint32_t>(s.severity) + levels));
+  const SlaTarget* any_tier = nullptr;
+  const SlaTarget* found = nullptr;
+  for (const SlaTarget& t : options_.sla_response) {
+    if (t.severity != severity) continue;
+    if (t.tier.empty()) any_tier = &t;
+    else if (t.tier == s.last_context.sla_tier) found = &t;
+  }
+  if (found == nullptr) found = any_tier;
+  if (found == nullptr || found->response_ms <= 0) return;
+  s.sla_response_ms = found->response_ms;
+  s.sla_deadline_us = now_us + ms_to_us(found->response_ms);
+}
+
+bool Detector::Impl::acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us) {
+  for (SignatureState* s = table_.oldest(); s != nullptr; s = table_.newer(*s)) {
+    if (s->problem_id != problem_id || s->problem != ProblemState::kOpen) continue;
+    if (s->acknowledged_us == 0) {
+      s->acknowledged_us = now_us;
+      s->acknowledged_by = by;
+      ++counters_.problems_acknowledged;
+    }
+    return true;
+  }
+  return false;
 }
 
 void Detector::Impl::schedule(SignatureState& s) {
@@ -275,6 +318,11 @@ void Detector::Impl::process_due(SignatureState& s, std::int64_t now_us, std::ve
   if (resolve_at <= now_us) {
     resolve(s, resolve_at, now_us, "quiet", out);
     return;
+  }
+  if (sla_due(s, now_us)) {
+    s.sla_escalated = true;
+    ++counters_.problems_escalated;
+    emit_problem(s, AlertAction::kProblemEscalated, s.sla_deadline_us, now_us, 0, {}, out);
   }
   const std::int64_t update_at = s.last_problem_alert_us + ms_to_us(options_.update_interval_ms);
   if (s.problem_suppressed > 0 && update_at <= now_us) {

@@ -47,6 +47,8 @@ struct DetectCounters {
   std::uint64_t problems_opened = 0;
   std::uint64_t problems_reopened = 0;
   std::uint64_t problems_resolved = 0;
+  std::uint64_t problems_escalated = 0;     // open and unacknowledged at their SLA deadline
+  std::uint64_t problems_acknowledged = 0;
   std::uint64_t alerts = 0;                 // alerts emitted, all actions
   std::uint64_t templates_live = 0;         // template miner clusters held now
   std::uint64_t templates_created = 0;
@@ -103,6 +105,11 @@ class Detector {
   // Emits now every alert that folded counts are owed to, without waiting for their interval to
   // end: the end of a replayed input, after which no advance() would report them.
   void report_folded(std::int64_t now_us, std::vector<Alert>& out);
+
+  // Acknowledges the open problem `problem_id` (someone responds to it: its SLA clock stops and
+  // it will not escalate); `by` names who, for alerts. False when this detector holds no such
+  // open problem. A second acknowledgement keeps the first.
+  bool acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us);
 
   // True when the record passes the "looks like trouble" filter (severity or trouble words).
   bool looks_like_trouble(const parsers::Record& record) const;

@@ -38,6 +38,7 @@ std::string_view action_name(AlertAction a) {
     case AlertAction::kProblemUpdated: return "problem.updated";
     case AlertAction::kProblemResolved: return "problem.resolved";
     case AlertAction::kProblemReopened: return "problem.reopened";
+    case AlertAction::kProblemEscalated: return "problem.escalated";
     case AlertAction::kAnomaly: return "anomaly";
     case AlertAction::kAnomalyResolved: return "anomaly.resolved";
     case AlertAction::kTrendRising: return "trend.rising";
@@ -60,7 +61,7 @@ Alert Detector::Impl::make_alert(const SignatureState& s, AlertAction action, st
   Alert a;
   a.action = action;
   // A resolution happens on the detection clock; every other alert shows an occurrence.
-  a.time_us = action == AlertAction::kProblemResolved ? at_us : s.last_event_us;
+  a.time_us = action == AlertAction::kProblemResolved || action == AlertAction::kProblemEscalated ? at_us : s.last_event_us;
   a.created_us = now_us;
   a.rule_id = s.rule_id;
   a.rule_name = s.rule_name;
@@ -74,6 +75,12 @@ Alert Detector::Impl::make_alert(const SignatureState& s, AlertAction action, st
   }
   a.severity = escalate(s.severity, a.escalation + a.tier_raise);
   a.context = s.last_context;
+  if (s.problem != ProblemState::kNone && action != AlertAction::kIncident) {
+    a.sla_deadline_us = s.sla_deadline_us;
+    a.sla_response_ms = s.sla_response_ms;
+    a.acknowledged_us = s.acknowledged_us;
+    a.acknowledged_by = s.acknowledged_by;
+  }
   a.tags = s.tags;
   a.rule_authors = s.rule_authors;
   a.rule_references = s.rule_references;

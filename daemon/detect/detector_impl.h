@@ -47,6 +47,13 @@ class Detector::Impl {
   // The open problem's quiet period ended before `now_us` (its resolution is owed).
   bool resolution_due(const SignatureState& s, std::int64_t now_us) const;
   std::int64_t next_deadline_us(const SignatureState& s) const;
+  // Starts the SLA clock of a problem that just opened or reopened.
+  void start_sla_clock(SignatureState& s, std::int64_t now_us);
+  bool sla_due(const SignatureState& s, std::int64_t now_us) const {
+    return s.problem == ProblemState::kOpen && s.sla_deadline_us != 0 && !s.sla_escalated &&
+           s.acknowledged_us == 0 && s.sla_deadline_us <= now_us;
+  }
+  bool acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us);
   void schedule(SignatureState& s);
   SignatureState& insert(std::uint64_t signature_id, bool* inserted);
   std::uint32_t hosts_in_window(const SignatureState& s, std::int64_t now_us) const;

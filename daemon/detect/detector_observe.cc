@@ -120,6 +120,10 @@ void Detector::report_folded(std::int64_t now_us, std::vector<Alert>& out) {
   impl_->report_folded(now_us, out);
 }
 
+bool Detector::acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us) {
+  return impl_->acknowledge(problem_id, by, now_us);
+}
+
 bool Detector::looks_like_trouble(const parsers::Record& record) const {
   return impl_->looks_like_trouble(record);
 }

@@ -92,6 +92,12 @@ struct SignatureState {
   std::uint32_t update_seq = 0;
   std::int64_t last_problem_alert_us = kNever;
   std::uint64_t problem_suppressed = 0;
+  // SLA clock of the open problem (0 when no response target applies).
+  std::int64_t sla_deadline_us = 0;
+  std::int64_t sla_response_ms = 0;
+  bool sla_escalated = false;
+  std::int64_t acknowledged_us = 0;
+  std::string acknowledged_by;
 
   // The one valid deadline entry of this signature in the detector's heap (kNever when none).
   std::int64_t scheduled_at_us = kNever;

@@ -3,8 +3,9 @@
 // Layout (all integers little-endian):
 //   "LSDETECT"  u32 version (3)  u64 payload bytes  payload  u64 XXH3_64bits(payload)
 // Version 2 adds the latest occurrence's event time, text cuts, syslog header and sender to each
-// signature; version 3 adds each template's cluster id. Older files are still read (the added
-// fields start empty).
+// signature; version 3 adds each template's cluster id; version 4 adds each signature's CMDB
+// context and its problem's SLA clock (deadline, target, escalated, acknowledgement). Older files
+// are still read (the added fields start empty).
 // payload:
 //   u64 signature count, then each signature (oldest first, so a restore keeps recency);
 //   u64 template count, then each template (text, hits, cluster id), oldest first.
@@ -26,7 +27,7 @@ namespace logsift::detect {
 namespace {
 
 constexpr char kMagic[8] = {'L', 'S', 'D', 'E', 'T', 'E', 'C', 'T'};
-constexpr std::uint32_t kVersion = 3;
+constexpr std::uint32_t kVersion = 4;
 constexpr std::uint32_t kOldestReadable = 1;
 
 using Error = SnapshotError;
@@ -145,6 +146,16 @@ void write_state(Writer& w, const SignatureState& s) {
   w.str(s.last_msgid);
   w.str(s.last_syslog_host);
   w.str(s.last_sender);
+  // Version 4.
+  const parsers::ServiceContext& c = s.last_context;
+  for (const std::string* text : {&c.service, &c.environment, &c.owner, &c.sla_tier, &c.source}) w.str(*text);
+  w.u64(c.fingerprint);
+  write_pairs(w, c.labels);
+  w.i64(s.sla_deadline_us);
+  w.i64(s.sla_response_ms);
+  w.u8(s.sla_escalated ? 1 : 0);
+  w.i64(s.acknowledged_us);
+  w.str(s.acknowledged_by);
 }
 
 // Reads one state into `s`; false (with r.ok() possibly still true) on an invalid value.
@@ -208,6 +219,17 @@ bool read_state(Reader& r, SignatureState& s, std::uint32_t version) {
     r.str(s.last_msgid);
     r.str(s.last_syslog_host);
     r.str(s.last_sender);
+  }
+  if (version >= 4) {
+    parsers::ServiceContext& c = s.last_context;
+    for (std::string* text : {&c.service, &c.environment, &c.owner, &c.sla_tier, &c.source}) r.str(*text);
+    c.fingerprint = r.u64();
+    read_pairs(r, c.labels);
+    s.sla_deadline_us = r.i64();
+    s.sla_response_ms = r.i64();
+    s.sla_escalated = r.u8() != 0;
+    s.acknowledged_us = r.i64();
+    r.str(s.acknowledged_by);
   }
   return severity <= static_cast<std::uint8_t>(rules::Severity::kCritical) &&
          problem <= static_cast<std::uint8_t>(ProblemState::kResolved) && s.count > 0 &&

@@ -428,6 +428,60 @@ void append_cmdb_details(const detect::Alert& a, std::string& out) {
   out.push_back('}');
 }
 
+// logsift.change{...}: only on alerts in a declared change window or suspected after one.
+void append_change(const detect::Alert& a, std::string& out) {
+  if (!a.change) return;
+  const detect::ChangeMark& c = *a.change;
+  out.append(",\"change\":{\"id\":");
+  append_json_string(c.id, out);
+  out.append(",\"during_change\":");
+  out.append(c.during ? "true" : "false");
+  out.append(",\"suspected\":");
+  out.append(c.suspected ? "true" : "false");
+  out.append(",\"summary\":");
+  append_string_or_null(c.summary, out);
+  out.append(",\"by\":");
+  append_string_or_null(c.requested_by, out);
+  out.append(",\"rollback_contact\":");
+  append_string_or_null(c.rollback_contact, out);
+  out.append(",\"from\":");
+  append_time_or_null(c.from_us, out);
+  out.append(",\"to\":");
+  append_time_or_null(c.to_us, out);
+  out.append(",\"evidence\":");
+  if (!c.suspected) {
+    out.append("null");
+  } else {
+    // What a rollback decision needs: the signature is new since the change began, and recurs.
+    out.append("{\"first_seen\":");
+    append_time_or_null(a.first_seen_us, out);
+    out.append(",\"after_change_start_ms\":");
+    append_json_int((a.first_seen_us - c.from_us) / 1000, out);
+    out.append(",\"occurrences\":");
+    append_json_uint(a.occurrences, out);
+    out.append(",\"hosts\":");
+    append_string_array(a.hosts, out);
+    out.push_back('}');
+  }
+  out.push_back('}');
+}
+
+// logsift.sla{...}: only on problem alerts with a response target.
+void append_sla(const detect::Alert& a, std::string& out) {
+  if (a.sla_deadline_us == 0) return;
+  out.append(",\"sla\":{\"deadline\":");
+  append_rfc3339_us(a.sla_deadline_us, out);
+  out.append(",\"response_ms\":");
+  append_json_int(a.sla_response_ms, out);
+  out.append(",\"acknowledged\":");
+  out.append(a.acknowledged_us != 0 ? "true" : "false");
+  out.append(",\"acknowledged_at\":");
+  append_time_or_null(a.acknowledged_us, out);
+  out.append(",\"acknowledged_by\":");
+  append_string_or_null(a.acknowledged_by, out);
+  out.push_back('}');
+}
+
 void append_logsift_object(const detect::Alert& a, const Placements& placements, std::string& out) {
   const bool in_problem = a.problem_id != 0;
   out.append(",\"logsift\":{\"signature_id\":");
@@ -500,6 +554,8 @@ void append_logsift_object(const detect::Alert& a, const Placements& placements,
   out.append(",\"invalid_fields\":");
   append_invalid_fields(a.fields, placements, out);
   append_cmdb_details(a, out);
+  append_change(a, out);
+  append_sla(a, out);
   out.push_back('}');
 }
 

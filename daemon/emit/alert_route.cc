@@ -19,6 +19,7 @@ bool any_glob(const std::vector<std::string>& globs, std::string_view value) {
 
 bool AlertRoute::accepts(const detect::Alert& alert) const {
   if (min_severity && static_cast<int>(alert.severity) < static_cast<int>(*min_severity)) return false;
+  if (!during_change && alert.change && alert.change->during) return false;
   return any_glob(actions, detect::action_name(alert.action)) && any_glob(rulesets, alert.ruleset) &&
          any_glob(rules, alert.rule_id);
 }

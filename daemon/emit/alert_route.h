@@ -19,9 +19,10 @@ struct AlertRoute {
   std::optional<rules::Severity> min_severity;
   std::vector<std::string> rulesets;  // ruleset globs
   std::vector<std::string> rules;     // rule id globs
+  bool during_change = true;          // takes alerts marked during a declared change window
 
   bool takes_all() const {
-    return actions.empty() && !min_severity && rulesets.empty() && rules.empty();
+    return actions.empty() && !min_severity && rulesets.empty() && rules.empty() && during_change;
   }
   bool accepts(const detect::Alert& alert) const;
 };

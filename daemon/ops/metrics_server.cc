@@ -129,7 +129,12 @@ class Session : public std::enable_shared_from_this<Session> {
       if (request.method() == http::verb::head) response_.body().clear();
     };
     constexpr std::string_view kText = "text/plain; charset=utf-8";
-    if (request.method() != http::verb::get && request.method() != http::verb::head) {
+    if (target.starts_with("/api/") && target != "/api/rates" && server_.options.ops_api) {
+      const auto method = request.method_string();
+      const ApiRequest api{std::string_view(method.data(), method.size()), target, request.body()};
+      ApiResponse answer = server_.options.ops_api(api);
+      reply(static_cast<http::status>(answer.status), answer.content_type, std::move(answer.body));
+    } else if (request.method() != http::verb::get && request.method() != http::verb::head) {
       response_.set(http::field::allow, "GET, HEAD");
       reply(http::status::method_not_allowed, kText, "method not allowed\n");
     } else if (target == "/metrics") {

@@ -7,6 +7,7 @@
 //   GET /readyz    200 "ready" once the app called set_ready(true), else 503 (readiness: rules
 //                  loaded, listeners bound; false again while draining at shutdown); 503
 //                  "degraded: <reason>" while the app reports a degradation (set_degraded)
+//   /api/...       (other than /api/rates) MetricsServerOptions::ops_api when set, any method
 //   anything else  404; methods other than GET and HEAD get 405
 //
 // The server runs its own thread and io_context (Boost.Beast, kept out of this header), so a
@@ -32,6 +33,18 @@
 
 namespace logsift::ops {
 
+// One request to the operations API and its answer.
+struct ApiRequest {
+  std::string_view method;  // "GET", "HEAD", "POST", ...
+  std::string_view target;  // the path, without the query
+  std::string_view body;
+};
+struct ApiResponse {
+  int status = 404;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
 struct MetricsServerOptions {
   std::string address = "127.0.0.1";  // IP literal to bind; loopback keeps metrics private.
   std::uint16_t port = 9514;          // 0 = any free port (tests).
@@ -45,6 +58,9 @@ struct MetricsServerOptions {
   std::size_t max_connections = 64;
   // Body of GET /api/rates, called on the server thread per request; empty = 404.
   std::function<std::string()> rates_json;
+  // Every other request under /api/ (GET, HEAD, POST; the body at most 64 KiB), called on the
+  // server thread; empty = 404. The operations API (change windows, acknowledgements).
+  std::function<ApiResponse(const ApiRequest&)> ops_api;
 };
 
 // What the server did with its connections (for tests and the app's metrics).

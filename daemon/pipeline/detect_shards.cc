@@ -137,6 +137,8 @@ detect::DetectCounters DetectShards::counters() const {
     total.problems_opened += c.problems_opened;
     total.problems_reopened += c.problems_reopened;
     total.problems_resolved += c.problems_resolved;
+    total.problems_escalated += c.problems_escalated;
+    total.problems_acknowledged += c.problems_acknowledged;
     total.alerts += c.alerts;
     total.templates_live += c.templates_live;
     total.templates_created += c.templates_created;
@@ -153,6 +155,14 @@ std::size_t DetectShards::forget_rules(const std::function<bool(std::string_view
     dropped += shard->detector.forget_rules(changed, now_us, out);
   }
   return dropped;
+}
+
+bool DetectShards::acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us) {
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard->mutex);
+    if (shard->detector.acknowledge(problem_id, by, now_us)) return true;
+  }
+  return false;
 }
 
 void DetectShards::report_folded(std::int64_t now_us, std::vector<detect::Alert>& out) {

@@ -75,6 +75,8 @@ class DetectShards {
   // alerts that close them (problem.resolved with resolution "rule_changed", folded incidents).
   std::size_t forget_rules(const std::function<bool(std::string_view rule_id)>& changed,
                            std::int64_t now_us, std::vector<detect::Alert>& out);
+  // Acknowledges open problem `problem_id` in whichever shard holds it; false when none does.
+  bool acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us);
   // Reports every folded count now, in every shard (end of a replayed input).
   void report_folded(std::int64_t now_us, std::vector<detect::Alert>& out);
 

@@ -158,6 +158,10 @@ void Pipeline::set_cmdb(std::shared_ptr<const enrich::Cmdb> cmdb) {
   cmdb_version_.fetch_add(1);
 }
 
+bool Pipeline::acknowledge(std::uint64_t problem_id, const std::string& by) {
+  return detect_.acknowledge(problem_id, by, options_.clock());
+}
+
 std::shared_ptr<const enrich::Cmdb> Pipeline::cmdb() const {
   std::lock_guard lock(rules_mutex_);
   return cmdb_;
@@ -309,6 +313,7 @@ void Pipeline::run_emitter() {
     const std::int64_t now_us = options_.clock();
     detect_.advance(now_us, alerts);
     if (rates_) rates_->advance(now_us, alerts);
+    if (options_.changes != nullptr && !alerts.empty()) options_.changes->annotate(alerts, now_us);
     alerts_emitted_.fetch_add(alerts.size(), std::memory_order_relaxed);
     // Store I/O (fsync of batch files) happens here, with no lock held.
     for (auto& sink : sinks_) {

@@ -70,6 +70,7 @@
 #include "daemon/detect/detect_options.h"
 #include "daemon/emit/batch_writer.h"
 #include "daemon/emit/sink.h"
+#include "daemon/enrich/change_calendar.h"
 #include "daemon/ingest/batch_queue.h"
 #include "daemon/ingest/ingest_counters.h"
 #include "daemon/pipeline/alert_emitter.h"
@@ -115,6 +116,9 @@ struct PipelineOptions {
   bool trend_enabled = false;
   trend::TrendOptions trend;
   std::vector<std::string> listener_names;  // names of the rate series per listener index
+  // Declared change windows (daemon/enrich); the emitter thread marks each alert with the window
+  // it falls into or follows before routing. Null: none. Must outlive the pipeline.
+  enrich::ChangeCalendar* changes = nullptr;
   // CMDB context of hosts (daemon/enrich); null: records carry none. set_cmdb() replaces it.
   std::shared_ptr<const enrich::Cmdb> cmdb;
   // Folder for detection snapshots; empty disables them.
@@ -200,6 +204,8 @@ class Pipeline {
   std::shared_ptr<const enrich::Cmdb> cmdb() const;
   // Asks the emitter thread for a durability round as soon as it can (see above).
   void request_durability();
+  // Acknowledges an open problem (its SLA clock stops); false when no shard holds it open.
+  bool acknowledge(std::uint64_t problem_id, const std::string& by);
   // Drains the queue, flushes batches into the stores, snapshots, gives the sink runners their
   // grace period. Returns false when some batch could not be stored (it was kept until the end
   // and is reported in stats().sinks[i].emit.batches_pending).

@@ -265,6 +265,27 @@ inline DecodedAlerts decode_alerts(const fs::path& dir) {
   return decoded;
 }
 
+// The decoded alerts of `action` whose line contains `needle`; none while the folder holds no
+// batch file yet, so a test can poll it from the daemon's start.
+inline std::vector<std::string> alert_lines(const fs::path& dir, const std::string& action, const std::string& needle) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  bool any_batch = false;
+  for (const auto& e : fs::directory_iterator(dir, ec)) any_batch = any_batch || e.path().filename().string().starts_with("alerts-");
+  if (!any_batch) return out;
+  for (const auto& l : decode_alerts(dir).lines) {
+    if (l.find("\"action\":\"" + action + "\"") != std::string::npos && l.find(needle) != std::string::npos) out.push_back(l);
+  }
+  return out;
+}
+
+// The string at a JSON pointer of an alert, or "<absent>".
+inline std::string json_string_at(simdjson::dom::element doc, const char* pointer) {
+  std::string_view v;
+  if (doc.at_pointer(pointer).get_string().get(v) != simdjson::SUCCESS) return "<absent>";
+  return std::string(v);
+}
+
 // Lets this process (and the daemon it starts) hold many sockets.
 inline void raise_file_limit(rlim_t wanted) {
   rlimit limit{};

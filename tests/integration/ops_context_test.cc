@@ -29,32 +29,11 @@ std::string line_from(const std::string& host, const std::string& text) {
   return "<13>Mar  9 07:12:44 " + host + " app: " + text + "\n";
 }
 
-// The decoded alerts of `action` whose line contains `needle`, parsed.
-std::vector<std::string> alerts_of(const fs::path& dir, const std::string& action, const std::string& needle) {
-  std::vector<std::string> out;
-  bool any_batch = false;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    any_batch = any_batch || entry.path().filename().string().starts_with("alerts-");
-  }
-  if (!any_batch) return out;  // nothing written yet
-  for (const auto& l : decode_alerts(dir).lines) {
-    if (l.find("\"action\":\"" + action + "\"") != std::string::npos && l.find(needle) != std::string::npos) out.push_back(l);
-  }
-  return out;
-}
-
-std::string text_at(simdjson::dom::element doc, const char* pointer) {
-  std::string_view v;
-  if (doc.at_pointer(pointer).get_string().get(v) != simdjson::SUCCESS) return "<absent>";
-  return std::string(v);
-}
-
 std::string service_of_probe(const fs::path& alerts, const std::string& probe) {
-  auto found = alerts_of(alerts, "incident", "logsift-probe " + probe);
+  auto found = alert_lines(alerts, "incident", "logsift-probe " + probe);
   if (found.size() != 1) return "<" + std::to_string(found.size()) + " alerts>";
   simdjson::dom::parser parser;
-  return text_at(parser.parse(found[0]), "/service/name");
+  return json_string_at(parser.parse(found[0]), "/service/name");
 }
 
 }  // namespace
@@ -74,25 +53,25 @@ TEST_CASE("alerts carry their host's CMDB context and a business service is one 
   traffic += line_from("web1", "logsift-probe w1");
   traffic += line_from("lab1", "logsift-probe l1");
   REQUIRE(tcp_send(d.port("tcp"), traffic));
-  REQUIRE(eventually([&] { return alerts_of(dir / "alerts", "problem.opened", "it.payments").size() == 1; }));
-  REQUIRE(eventually([&] { return alerts_of(dir / "alerts", "incident", "logsift-probe l1").size() == 1; }));
+  REQUIRE(eventually([&] { return alert_lines(dir / "alerts", "problem.opened", "it.payments").size() == 1; }));
+  REQUIRE(eventually([&] { return alert_lines(dir / "alerts", "incident", "logsift-probe l1").size() == 1; }));
   CHECK(d.metric("logsift_rule_matches_total{rule=\"it.payments\"}") == 3);
 
   simdjson::dom::parser parser;
-  const std::string opened = alerts_of(dir / "alerts", "problem.opened", "it.payments")[0];
+  const std::string opened = alert_lines(dir / "alerts", "problem.opened", "it.payments")[0];
   INFO(opened);
   simdjson::dom::element a = parser.parse(opened);
-  CHECK(text_at(a, "/service/name") == "payments");
-  CHECK(text_at(a, "/service/environment") == "production");
-  CHECK(text_at(a, "/labels/rack") == "r1");
-  CHECK(text_at(a, "/labels/txn") == "7");
-  CHECK(text_at(a, "/logsift/service/owner") == "team-payments");
-  CHECK(text_at(a, "/logsift/service/sla_tier") == "gold");
-  CHECK(text_at(a, "/logsift/service/source") == "cmdb.csv:2");
-  CHECK(text_at(a, "/logsift/signature/service.name") == "payments");
+  CHECK(json_string_at(a, "/service/name") == "payments");
+  CHECK(json_string_at(a, "/service/environment") == "production");
+  CHECK(json_string_at(a, "/labels/rack") == "r1");
+  CHECK(json_string_at(a, "/labels/txn") == "7");
+  CHECK(json_string_at(a, "/logsift/service/owner") == "team-payments");
+  CHECK(json_string_at(a, "/logsift/service/sla_tier") == "gold");
+  CHECK(json_string_at(a, "/logsift/service/source") == "cmdb.csv:2");
+  CHECK(json_string_at(a, "/logsift/signature/service.name") == "payments");
   // Medium raised one level by the gold tier.
-  CHECK(text_at(a, "/logsift/base_severity") == "medium");
-  CHECK(text_at(a, "/logsift/severity") == "high");
+  CHECK(json_string_at(a, "/logsift/base_severity") == "medium");
+  CHECK(json_string_at(a, "/logsift/severity") == "high");
   std::int64_t raise = -1;
   CHECK(a.at_pointer("/logsift/service/severity_raise").get_int64().get(raise) == simdjson::SUCCESS);
   CHECK(raise == 1);
@@ -101,7 +80,7 @@ TEST_CASE("alerts carry their host's CMDB context and a business service is one 
   CHECK(hosts.size() == 3);
 
   // Hosts without an entry carry no context at all.
-  simdjson::dom::element lab = parser.parse(alerts_of(dir / "alerts", "incident", "logsift-probe l1")[0]);
+  simdjson::dom::element lab = parser.parse(alert_lines(dir / "alerts", "incident", "logsift-probe l1")[0]);
   CHECK(lab.at_pointer("/service").error() == simdjson::NO_SUCH_FIELD);
   CHECK(lab.at_pointer("/logsift/service").error() == simdjson::NO_SUCH_FIELD);
   CHECK(service_of_probe(dir / "alerts", "w1") == "shop");
