@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -218,6 +219,7 @@ class JiraTarget final : public emit::DeliveryTarget {
       if (!t || !refusal.empty()) return t;
       return comment(issue.key, "logsift: the problem has been quiet since " + a.last_seen + "; resolved.", refusal);
     }
+    if (a.action == "problem.escalated") return escalate(a, issue.key, refusal);
     if (a.action == "problem.reopened") {
       if (config_.new_issue_when_closed) return open_issue(a, issue.key, refusal);
       auto t = transition(issue.key, config_.reopen_transition, refusal);
@@ -286,6 +288,30 @@ class JiraTarget final : public emit::DeliveryTarget {
     }
     issues_[a.problem_id] = Issue{std::string(key), a.time_us};
     return save_state();
+  }
+
+  // The SLA response deadline passed unacknowledged: the priority one level above the severity's
+  // (the highest stays the highest), and a comment saying why.
+  Expected<bool, emit::SinkError> escalate(const ProblemAlert& a, const std::string& key, std::string& refusal) {
+    static constexpr std::array<std::string_view, 5> kOrder = {"informational", "low", "medium", "high", "critical"};
+    std::size_t level = 0;
+    while (level < kOrder.size() && kOrder[level] != a.severity) ++level;
+    const std::string_view raised = kOrder[std::min(level + 1, kOrder.size() - 1)];
+    const auto p = priorities_.find(std::string(raised));
+    if (p != priorities_.end()) {
+      std::string body = "{\"fields\":{\"priority\":{\"name\":";
+      emit::append_json_string(p->second, body);
+      body += "}}}";
+      auto r = call("PUT", api_ + "/issue/" + key, body);
+      if (!r) return Unexpected{std::move(r).error()};
+      if (!ok(r.value())) {
+        refusal = refusal_of(r.value());
+        return true;
+      }
+    }
+    return comment(key, "logsift: nobody acknowledged this problem by its SLA response deadline (" + a.time +
+                            "); priority raised" + (p != priorities_.end() ? " to " + p->second : std::string()) + ".",
+                   refusal);
   }
 
   Expected<bool, emit::SinkError> comment(const std::string& key, const std::string& text, std::string& refusal) {

@@ -1,12 +1,15 @@
 // The `jira` sink: one Jira issue per problem, kept in step with the problem's life.
 //
-//   problem.opened   -> create an issue (project, issue type, priority from severity, labels from
+//   problem.opened   -> create an issue (project, issue type, priority from severity (which the
+//                       host's SLA tier may have raised), labels from
 //                       tags plus "logsift" and "logsift-<problem id>", summary and description
 //                       with the counts and a sample line)
 //   problem.updated  -> a comment, at most once per comment_interval per issue (alert time)
 //   problem.resolved -> the resolve transition, with a resolution comment
 //   problem.reopened -> the reopen transition (or, with new_issue_when_closed, a new issue
 //                       linked to the old one)
+//   problem.escalated -> the priority one level above the severity's, and a comment (the SLA
+//                       response deadline passed with nobody acknowledging the problem)
 //   incident         -> nothing (problems are what tickets are for)
 //
 // The mapping problem id -> issue key lives in "<spool>/jira-issues.tsv", rewritten atomically

@@ -102,6 +102,14 @@ FakeResponse FakeJira::handle(const FakeRequest& request) {
     issue->transitions.push_back(to_done ? "Done" : "Reopen");
     return {204, ""};
   }
+  if (request.method == "PUT" && t.ends_with("/issue/" + issue->key)) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    std::string_view priority;
+    if (parser.parse(request.body).get(doc) != simdjson::SUCCESS) return {400, "{\"errorMessages\":[\"bad JSON\"]}"};
+    if (doc["fields"]["priority"]["name"].get_string().get(priority) == simdjson::SUCCESS) issue->priority = priority;
+    return {204, ""};
+  }
   if (request.method == "GET") {
     return {200, std::string("{\"key\":\"") + issue->key + "\",\"fields\":{\"status\":{\"statusCategory\":{\"key\":\"" +
                      (issue->done ? "done" : "new") + "\"}}}}"};

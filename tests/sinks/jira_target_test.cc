@@ -86,6 +86,26 @@ TEST_CASE("a problem's life is one Jira issue: created, commented at most once p
   for (const auto& c : calls) CHECK(c.find("/rest/api/2/") != std::string::npos);
 }
 
+TEST_CASE("an escalated problem raises its issue's priority one level and says why", "[sinks][jira]") {
+  testing::TempDir dir;
+  FakeJira jira;
+  const auto config = jira_config(jira.url(), testing::write_file(dir, "token", "pat-123\n"));
+  auto target = make(config, dir.path());
+  testing::RecordedDeadLetters dead;
+  emit::DeliveryBatch batch;
+  load(1, {problem(detect::AlertAction::kProblemOpened, 0), problem(detect::AlertAction::kProblemEscalated, 15)}, batch);
+  auto outcome = target->deliver(batch, dead);
+  REQUIRE(outcome);
+  CHECK(outcome->delivered == 2);
+  const auto issues = jira.issues();
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].priority == "Highest");  // high -> critical's priority
+  REQUIRE(issues[0].comments.size() == 1);
+  CHECK(issues[0].comments[0].find("SLA response deadline") != std::string::npos);
+  const auto calls = jira.calls();
+  CHECK(std::count(calls.begin(), calls.end(), "PUT /rest/api/2/issue/" + issues[0].key) == 1);
+}
+
 TEST_CASE("a restart never opens a second issue for the same problem", "[sinks][jira]") {
   testing::TempDir dir;
   FakeJira jira;
