@@ -30,6 +30,11 @@ std::vector<trend::SeriesReport> RateTracking::top_series(std::size_t n) const {
   return tracker_.top_series(n);
 }
 
+std::vector<trend::SeriesReport> RateTracking::reports(const trend::ReportQuery& query) const {
+  std::lock_guard lock(mutex_);
+  return tracker_.reports(query);
+}
+
 trend::TrendCounters RateTracking::counters() const {
   std::lock_guard lock(mutex_);
   return tracker_.counters();

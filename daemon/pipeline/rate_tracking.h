@@ -28,6 +28,7 @@ class RateTracking {
   void advance(std::int64_t now_us, std::vector<detect::Alert>& out);
 
   std::vector<trend::SeriesReport> top_series(std::size_t n) const;
+  std::vector<trend::SeriesReport> reports(const trend::ReportQuery& query) const;
   trend::TrendCounters counters() const;
 
   // `dir/trend.snapshot`, written atomically; "" on success, else what went wrong.

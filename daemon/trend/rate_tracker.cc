@@ -274,10 +274,18 @@ TrendCounters RateTracker::counters() const {
 const TrendOptions& RateTracker::options() const { return impl_->options_; }
 
 std::vector<SeriesReport> RateTracker::top_series(std::size_t n) const {
+  ReportQuery query;
+  query.n = n;
+  return reports(query);
+}
+
+std::vector<SeriesReport> RateTracker::reports(const ReportQuery& query) const {
   std::vector<std::pair<std::uint64_t, const Series*>> ranked;
   ranked.reserve(impl_->series_.size());
-  for (const Series& s : impl_->series_) ranked.emplace_back(impl_->activity(s), &s);
-  const std::size_t k = std::min(n, ranked.size());
+  for (const Series& s : impl_->series_) {
+    if (!query.kind || s.kind == *query.kind) ranked.emplace_back(impl_->activity(s), &s);
+  }
+  const std::size_t k = std::min(query.n, ranked.size());
   std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(),
                     [](const auto& a, const auto& b) {
                       if (a.first != b.first) return a.first > b.first;
@@ -285,7 +293,10 @@ std::vector<SeriesReport> RateTracker::top_series(std::size_t n) const {
                     });
   std::vector<SeriesReport> out;
   out.reserve(k);
-  for (std::size_t i = 0; i < k; ++i) out.push_back(impl_->report(*ranked[i].second));
+  for (std::size_t i = 0; i < k; ++i) {
+    out.push_back(impl_->report(*ranked[i].second));
+    if (query.plots) out.back().plot = impl_->plot(*ranked[i].second);
+  }
   return out;
 }
 

@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -72,6 +73,16 @@ struct TrendCounters {
   std::uint64_t forecast_alerts = 0;
 };
 
+// What a series looked like recently, for small plots (status page, JSON). Counts are
+// occurrences; -1 = unknown (before the series existed or beyond what its rings keep).
+struct RatePlot {
+  std::vector<std::int64_t> minutes;   // the 60 minutes ending with the open one, oldest first
+  std::vector<std::int64_t> hours;     // the 24 complete hours before the open one
+  std::vector<double> expected_hours;  // their seasonal baseline; -1 while not trusted
+  std::vector<std::int64_t> days;      // the trend window's complete days, the last one last
+  std::vector<double> trend_days;      // the fitted trend on those days; empty without a fit
+};
+
 // One series as reports show it (JSON endpoint, metrics, replay report).
 struct SeriesReport {
   SeriesKind kind = SeriesKind::kSignature;
@@ -89,6 +100,14 @@ struct SeriesReport {
   std::int64_t trend_last_day_us = 0; // start of the last day the trend fitted
   double threshold_per_day = 0;       // 0 when no threshold applies
   std::int64_t crossing_us = 0;       // forecast crossing, 0 when none
+  std::optional<RatePlot> plot;       // only when ReportQuery::plots asked for it
+};
+
+// Which series a report covers.
+struct ReportQuery {
+  std::size_t n = 10;               // the `n` most active (last 7 days, then key)
+  std::optional<SeriesKind> kind;   // only series of this kind; every kind when empty
+  bool plots = false;               // fill SeriesReport::plot
 };
 
 // A snapshot that cannot be restored.
@@ -112,6 +131,8 @@ class RateTracker {
 
   // The `n` most active series (by last-7-days occurrences, then key), busiest first.
   std::vector<SeriesReport> top_series(std::size_t n) const;
+  // The same, filtered by kind and with plots on request.
+  std::vector<SeriesReport> reports(const ReportQuery& query) const;
   TrendCounters counters() const;
   const TrendOptions& options() const;
 

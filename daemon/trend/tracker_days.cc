@@ -201,4 +201,24 @@ SeriesReport RateTracker::Impl::report(const Series& s) const {
   return r;
 }
 
+RatePlot RateTracker::Impl::plot(const Series& s) const {
+  RatePlot p;
+  const std::int64_t clock = clock_minute_ == kNoMinute ? s.history.newest_minute() : clock_minute_;
+  for (std::int64_t m = clock - 59; m <= clock; ++m) p.minutes.push_back(s.history.minute_count(m));
+  const std::int64_t last_hour = floor_div(clock, kMinutesPerHour) - 1;
+  for (std::int64_t h = last_hour - 23; h <= last_hour; ++h) {
+    p.hours.push_back(s.history.hour_count(h));
+    const Baseline b = hourly_baseline(s.history, h, options_);
+    p.expected_hours.push_back(b.mode == BaselineMode::kNone ? -1.0 : b.expected_per_hour);
+  }
+  const std::int64_t last_day = floor_div(clock, kMinutesPerDay) - 1;
+  const std::int64_t n = std::min<std::int64_t>(std::max(options_.trend_days, 2),
+                                                static_cast<std::int64_t>(s.history.day_slots()));
+  for (std::int64_t d = last_day - n + 1; d <= last_day; ++d) {
+    p.days.push_back(s.history.day_count(d));
+    if (s.fit) p.trend_days.push_back(std::max(0.0, s.fit->level_at(static_cast<double>(d - s.fit_first_day))));
+  }
+  return p;
+}
+
 }  // namespace logsift::trend

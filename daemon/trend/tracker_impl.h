@@ -89,6 +89,7 @@ class RateTracker::Impl {
   void emit_anomaly(Series& s, detect::AlertAction action, std::int64_t time_us,
                     std::vector<detect::Alert>& out);
   SeriesReport report(const Series& s) const;
+  RatePlot plot(const Series& s) const;
 
   TrendOptions options_;
   std::vector<Series> series_;

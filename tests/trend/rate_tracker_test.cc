@@ -206,6 +206,41 @@ TEST_CASE("the series cap evicts the least active series and counts it", "[trend
   for (const auto& r : top) CHECK(r.key.rfind("heavy", 0) == 0);
 }
 
+TEST_CASE("reports filter by kind and carry plots of minutes, hours against the baseline, and days", "[trend]") {
+  RateTracker t{TrendOptions{}};
+  std::vector<detect::Alert> alerts;
+  const std::int64_t minutes = 4 * 1440 + 600;  // four full days and ten hours of a fifth
+  for (std::int64_t m = 0; m < minutes; ++m) {
+    const SeriesCount counts[] = {{SeriesKind::kHost, "web1", "", 0, 2}, {SeriesKind::kListener, "tcp", "", 0, 1}};
+    t.observe(counts, kStartUs + m * kMinute, alerts);
+  }
+  ReportQuery query;
+  query.kind = SeriesKind::kListener;
+  const auto listeners = t.reports(query);
+  REQUIRE(listeners.size() == 1);
+  CHECK(listeners[0].key == "tcp");
+  CHECK_FALSE(listeners[0].plot);  // only on request
+
+  query.kind = SeriesKind::kHost;
+  query.plots = true;
+  const auto hosts = t.reports(query);
+  REQUIRE(hosts.size() == 1);
+  REQUIRE(hosts[0].plot);
+  const RatePlot& p = *hosts[0].plot;
+  REQUIRE(p.minutes.size() == 60);
+  for (auto v : p.minutes) CHECK(v == 2);  // the open minute last, already counted
+  REQUIRE(p.hours.size() == 24);
+  for (auto v : p.hours) CHECK(v == 120);
+  REQUIRE(p.expected_hours.size() == 24);
+  CHECK(p.expected_hours.back() == Approx(120));  // hour of day, trusted after three days
+  REQUIRE(p.days.size() == 42);                    // the trend window
+  CHECK(p.days[41] == 2880);
+  CHECK(p.days[38] == 2880);
+  CHECK(p.days[37] == -1);                         // before the series existed
+  CHECK(p.trend_days.empty());                     // too young for a trend
+  CHECK(t.top_series(10).size() == 2);
+}
+
 TEST_CASE("a restored tracker continues exactly as the one that saved", "[trend]") {
   const std::int64_t step = 3 * 7 * 1440 + 10 * 60;
   const Shape base = seasonal(20);
