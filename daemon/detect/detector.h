@@ -69,6 +69,13 @@ struct SnapshotError {
   std::string message;  // names the path and, for reads, the byte offset
 };
 
+// What observe_unmatched() did with a record: the mined template's signature (0 when the record
+// was not mined) and the template id, whose synthetic rule is "auto:<template id>".
+struct MinedOccurrence {
+  std::uint64_t signature_id = 0;
+  std::uint64_t template_id = 0;
+};
+
 class Detector {
  public:
   explicit Detector(DetectOptions options = {});
@@ -84,8 +91,9 @@ class Detector {
 
   // A record no rule matched: if it looks like trouble, mines its message and treats the template
   // as the signature of a synthetic rule "auto:<template id>". Other records only count.
-  void observe_unmatched(const parsers::Record& record, std::int64_t now_us,
-                         std::vector<Alert>& out);
+  // Returns the mined signature, so callers can count it like a rule's (rate series).
+  MinedOccurrence observe_unmatched(const parsers::Record& record, std::int64_t now_us,
+                                    std::vector<Alert>& out);
 
   // Resolves problems quiet for their resolve_after, emits incident and problem alerts whose
   // folded counts are due, forgets long-quiet signatures. Call once per batch (or on a timer with

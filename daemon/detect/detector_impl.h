@@ -19,7 +19,7 @@ class Detector::Impl {
   explicit Impl(DetectOptions options);
 
   void observe_one(const Incident& incident, std::int64_t now_us, std::vector<Alert>& out);
-  void observe_unmatched(const parsers::Record& record, std::int64_t now_us,
+  MinedOccurrence observe_unmatched(const parsers::Record& record, std::int64_t now_us,
                          std::vector<Alert>& out);
   void advance(std::int64_t now_us, std::vector<Alert>& out);
   std::size_t forget_rules(const std::function<bool(std::string_view)>& changed, std::int64_t now_us,

@@ -44,10 +44,10 @@ void Detector::Impl::observe_one(const Incident& incident, std::int64_t now_us,
   after_occurrence(s, incident.rule, now_us, options_.incident_alerts, out);
 }
 
-void Detector::Impl::observe_unmatched(const parsers::Record& record, std::int64_t now_us,
-                                       std::vector<Alert>& out) {
+MinedOccurrence Detector::Impl::observe_unmatched(const parsers::Record& record, std::int64_t now_us,
+                                                  std::vector<Alert>& out) {
   ++counters_.unmatched;
-  if (!options_.mine_unmatched || !looks_like_trouble(record)) return;
+  if (!options_.mine_unmatched || !looks_like_trouble(record)) return {};
   ++counters_.unmatched_trouble;
   const TemplateRef ref = miner_.add(record.message);
   const std::uint64_t sig = auto_signature_id(ref.id);
@@ -76,6 +76,7 @@ void Detector::Impl::observe_unmatched(const parsers::Record& record, std::int64
   }
   record_occurrence(s, record, {}, now_us);
   after_occurrence(s, nullptr, now_us, options_.auto_incident_alerts, out);
+  return {sig, ref.id};
 }
 
 bool Detector::Impl::resolution_due(const SignatureState& s, std::int64_t now_us) const {
@@ -104,9 +105,9 @@ void Detector::observe(std::span<const Incident> incidents, std::int64_t now_us,
   }
 }
 
-void Detector::observe_unmatched(const parsers::Record& record, std::int64_t now_us,
-                                 std::vector<Alert>& out) {
-  impl_->observe_unmatched(record, now_us, out);
+MinedOccurrence Detector::observe_unmatched(const parsers::Record& record, std::int64_t now_us,
+                                            std::vector<Alert>& out) {
+  return impl_->observe_unmatched(record, now_us, out);
 }
 
 void Detector::advance(std::int64_t now_us, std::vector<Alert>& out) { impl_->advance(now_us, out); }

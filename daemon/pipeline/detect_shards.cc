@@ -44,11 +44,15 @@ void DetectShards::observe_grouped(std::span<const detect::Incident> incidents,
   }
 }
 
-void DetectShards::observe_unmatched(std::span<const Unmatched> records, std::vector<detect::Alert>& out) {
+void DetectShards::observe_unmatched(std::span<const Unmatched> records, std::vector<detect::Alert>& out,
+                                     std::vector<detect::MinedOccurrence>* mined) {
   if (records.empty()) return;
   Shard& shard = *shards_[0];
   std::lock_guard lock(shard.mutex);
-  for (const Unmatched& u : records) shard.detector.observe_unmatched(*u.record, u.now_us, out);
+  for (const Unmatched& u : records) {
+    const detect::MinedOccurrence m = shard.detector.observe_unmatched(*u.record, u.now_us, out);
+    if (mined != nullptr && m.signature_id != 0) mined->push_back(m);
+  }
 }
 
 void DetectShards::observe_in(std::size_t shard, std::span<const detect::Incident> incidents,

@@ -51,7 +51,9 @@ class DetectShards {
   // filter without any lock.
   bool looks_like_trouble(const parsers::Record& record) const { return trouble_filter_.looks_like_trouble(record); }
   // Unmatched records that look like trouble: mined by shard 0 (which owns the miner), one lock.
-  void observe_unmatched(std::span<const Unmatched> records, std::vector<detect::Alert>& out);
+  // With `mined`, appends the signature of every record mined (for rate series).
+  void observe_unmatched(std::span<const Unmatched> records, std::vector<detect::Alert>& out,
+                         std::vector<detect::MinedOccurrence>* mined = nullptr);
   // Advances every shard's clock (resolutions, due folded counts).
   void advance(std::int64_t now_us, std::vector<detect::Alert>& out);
 

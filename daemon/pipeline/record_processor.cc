@@ -141,7 +141,8 @@ void RecordProcessor::detect_batch(std::vector<detect::Alert>& alerts) {
     by_shard_[shard_fill_[detect_.shard_of(incident.signature)]++] = incident;
   }
   detect_.observe_grouped(by_shard_, shard_begin_, alerts);
-  detect_.observe_unmatched(trouble_, alerts);
+  mined_.clear();
+  detect_.observe_unmatched(trouble_, alerts, rates_ != nullptr ? &mined_ : nullptr);
 }
 
 void RecordProcessor::count_rates(const ingest::RawBatch& batch, std::vector<detect::Alert>& alerts) {
@@ -158,6 +159,14 @@ void RecordProcessor::count_rates(const ingest::RawBatch& batch, std::vector<det
     base::encode_hex_u64(incident.signature, hex);
     rate_counts_.add(trend::SeriesKind::kSignature, std::string_view(hex, sizeof hex), incident.rule->id,
                      incident.signature);
+  }
+  // Mined templates are signatures too, labelled with their synthetic rule "auto:<template id>".
+  char label[21] = {'a', 'u', 't', 'o', ':'};
+  for (const detect::MinedOccurrence& m : mined_) {
+    base::encode_hex_u64(m.signature_id, hex);
+    base::encode_hex_u64(m.template_id, label + 5);
+    rate_counts_.add(trend::SeriesKind::kSignature, std::string_view(hex, sizeof hex),
+                     std::string_view(label, sizeof label), m.signature_id);
   }
   rates_->observe(rate_counts_, now_us, alerts);
 }

@@ -146,6 +146,7 @@ class RecordProcessor {
   std::vector<std::size_t> shard_begin_;       // shard s: by_shard_[shard_begin_[s], shard_begin_[s + 1])
   std::vector<std::size_t> shard_fill_;        // next free slot per shard while grouping
   std::vector<DetectShards::Unmatched> trouble_;
+  std::vector<detect::MinedOccurrence> mined_;  // mined signatures of the batch (rate tracking only)
   RateTracking* rates_ = nullptr;
   IncidentRelay* relay_ = nullptr;
   std::vector<std::string> listener_names_;

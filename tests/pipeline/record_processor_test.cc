@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "parsers/base/hex.h"
 #include "rules/loader.h"
 #include "tests/allocation_counter.h"
 
@@ -119,6 +120,66 @@ TEST_CASE("rate tracking adds no allocation per message once its series exist", 
   CHECK(with.anomalies_opened == 0);
   CHECK(without.series_live == 0);
   CHECK(tracked == untracked);
+}
+
+TEST_CASE("mined templates are counted as signature series labelled with their auto rule, within the series cap",
+          "[pipeline][trend]") {
+  pipeline::DetectShards detect(2, detect::DetectOptions{});
+  parsers::ParseOptions options;
+  options.reference_time_us = 1'773'000'000LL * 1'000'000;
+  pipeline::RecordProcessor processor(compile(kRules), options, detect);
+  pipeline::RateTracking rates(trend::TrendOptions{});
+  processor.set_rate_tracking(&rates, {"tcp"});
+  ingest::RawBatch batch(ingest::BatchLimits{});
+  std::vector<detect::Alert> alerts;
+  for (int round = 0; round < 3; ++round) {
+    fill(batch, kLines, options.reference_time_us + round);
+    processor.process_batch(batch, alerts);
+  }
+  trend::ReportQuery query;
+  query.kind = trend::SeriesKind::kSignature;
+  query.n = 100;
+  std::uint64_t mined = 0;
+  std::uint64_t rule = 0;
+  for (const auto& r : rates.reports(query)) {
+    if (r.label.rfind("auto:", 0) == 0) {
+      CHECK(r.label.size() == 21);
+      mined += r.last_7_days;
+      // The same signature id and rule id as the mined template's own alerts.
+      bool alerted = false;
+      for (const auto& a : alerts) {
+        char hex[17] = {};
+        base::encode_hex_u64(a.signature_id, hex);
+        if (a.rule_id == r.label && r.key == hex) alerted = true;
+      }
+      CHECK(alerted);
+    } else {
+      rule += r.last_7_days;
+    }
+  }
+  CHECK(mined == 3 * 2);  // the two postgres lines per batch (the JSON error matched a rule)
+  CHECK(rule == 3 * 4);
+
+  // Many distinct templates: held within max_series, the rest evicted and counted.
+  trend::TrendOptions small;
+  small.max_series = 16;
+  pipeline::RateTracking capped(small);
+  processor.set_rate_tracking(&capped, {"tcp"});
+  std::vector<std::string> lines;  // forty unrelated shapes: no two words alike, no digits
+  for (char a = 'a'; a < 'a' + 40 / 4; ++a) {
+    for (char b : {'k', 'l', 'm', 'n'}) {
+      std::string line = "<11>Mar  9 07:12:46 db1 app: failed";
+      for (char w : {'p', 'q', 'r', 's', 't'}) line += std::string(" ") + a + b + w;
+      lines.push_back(line);
+    }
+  }
+  fill(batch, lines, options.reference_time_us + 10);
+  processor.process_batch(batch, alerts);
+  const auto c = capped.counters();
+  INFO("created " << c.series_created << " live " << c.series_live);
+  CHECK(c.series_live <= 16);
+  CHECK(c.series_evicted > 0);
+  CHECK(c.series_evicted == c.series_created - c.series_live);
 }
 
 TEST_CASE("record processor counts parse issues and matches per rule", "[pipeline]") {
