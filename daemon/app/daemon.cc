@@ -19,6 +19,7 @@
 #include "daemon/app/ops_context.h"
 #include "daemon/app/settings.h"
 #include "daemon/app/sink_set.h"
+#include "daemon/app/status_pages.h"
 #include "daemon/config/rules_search.h"
 #include "daemon/emit/file_sink.h"
 #include "daemon/ingest/ingest_server.h"
@@ -120,6 +121,7 @@ struct Daemon::Parts {
   std::unique_ptr<ClusterNode> cluster;  // null for role all
   std::unique_ptr<pipeline::Pipeline> pipeline;
   std::unique_ptr<ingest::IngestServer> ingest;
+  std::unique_ptr<TicketWatch> tickets;  // jira sinks' problem -> issue maps for the status page
   std::unique_ptr<ops::MetricsServer> metrics;
   std::vector<std::uint64_t> sink_errors_logged;    // per sink: store errors already logged
   std::vector<std::uint64_t> delivery_errors_logged;  // per sink: delivery failures already logged
@@ -291,6 +293,9 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
       };
     }
     mo.ops_api = [raw](const ops::ApiRequest& request) { return raw->ops_api->handle(request); };
+    p.tickets = std::make_unique<TicketWatch>(cfg);
+    p.tickets->refresh();
+    mo.pages = status_pages(*p.pipeline, *p.tickets);
     auto metrics = ops::MetricsServer::start(mo, p.registry);
     if (!metrics) {
       p.ingest->stop();
@@ -411,6 +416,7 @@ int Daemon::run() {
     log_kafka_clients();
     watch_sinks();
     watch_snapshots();
+    if (p.tickets) p.tickets->refresh();
   }
   return stop() ? 0 : 1;
 }

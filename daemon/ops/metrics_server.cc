@@ -129,12 +129,22 @@ class Session : public std::enable_shared_from_this<Session> {
       if (request.method() == http::verb::head) response_.body().clear();
     };
     constexpr std::string_view kText = "text/plain; charset=utf-8";
-    if (target.starts_with("/api/") && target != "/api/rates" && server_.options.ops_api) {
+    const bool read_only = request.method() == http::verb::get || request.method() == http::verb::head;
+    const MetricsPage* page = read_only ? find_page(target) : nullptr;
+    if (page != nullptr) {
+      if (page->content_type.starts_with("text/html")) {
+        response_.set("Content-Security-Policy",
+                      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+                      "form-action 'none'; frame-ancestors 'none'");
+        response_.set("X-Content-Type-Options", "nosniff");
+      }
+      reply(http::status::ok, page->content_type, page->body());
+    } else if (target.starts_with("/api/") && target != "/api/rates" && server_.options.ops_api) {
       const auto method = request.method_string();
       const ApiRequest api{std::string_view(method.data(), method.size()), target, request.body()};
       ApiResponse answer = server_.options.ops_api(api);
       reply(static_cast<http::status>(answer.status), answer.content_type, std::move(answer.body));
-    } else if (request.method() != http::verb::get && request.method() != http::verb::head) {
+    } else if (!read_only) {
       response_.set(http::field::allow, "GET, HEAD");
       reply(http::status::method_not_allowed, kText, "method not allowed\n");
     } else if (target == "/metrics") {
@@ -160,6 +170,13 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       reply(http::status::not_found, kText, "not found\n");
     }
+  }
+
+  const MetricsPage* find_page(std::string_view target) const {
+    for (const auto& page : server_.options.pages) {
+      if (page.path == target && page.body) return &page;
+    }
+    return nullptr;
   }
 
   void close() {

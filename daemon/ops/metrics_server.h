@@ -4,6 +4,10 @@
 //   GET /healthz   200 "ok" while the process serves at all (liveness)
 //   GET /api/rates 200, application/json from MetricsServerOptions::rates_json when set (rate
 //                  series, baselines, anomalies and trends of predictive monitoring), else 404
+//   GET <page>     200 with a MetricsServerOptions::pages entry's content type and body (the
+//                  status page at "/", its JSON at "/api/status" and "/api/problems"); HTML
+//                  pages are sent with a Content-Security-Policy that allows no script, no
+//                  frame and no resource from elsewhere, so nothing injected could run
 //   GET /readyz    200 "ready" once the app called set_ready(true), else 503 (readiness: rules
 //                  loaded, listeners bound; false again while draining at shutdown); 503
 //                  "degraded: <reason>" while the app reports a degradation (set_degraded)
@@ -27,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "daemon/ops/metrics.h"
 #include "parsers/base/expected.h"
@@ -45,6 +50,14 @@ struct ApiResponse {
   std::string body;
 };
 
+// A read-only page the server answers GET (and HEAD) for.
+struct MetricsPage {
+  std::string path;          // exact request path, without query ("/", "/api/status")
+  std::string content_type;  // "text/html; charset=utf-8", "application/json", ...
+  // Called on the server thread per request; must not wait on the daemon's work locks.
+  std::function<std::string()> body;
+};
+
 struct MetricsServerOptions {
   std::string address = "127.0.0.1";  // IP literal to bind; loopback keeps metrics private.
   std::uint16_t port = 9514;          // 0 = any free port (tests).
@@ -61,6 +74,7 @@ struct MetricsServerOptions {
   // Every other request under /api/ (GET, HEAD, POST; the body at most 64 KiB), called on the
   // server thread; empty = 404. The operations API (change windows, acknowledgements).
   std::function<ApiResponse(const ApiRequest&)> ops_api;
+  std::vector<MetricsPage> pages;
 };
 
 // What the server did with its connections (for tests and the app's metrics).

@@ -276,6 +276,7 @@ bool Pipeline::flush_alerts() {
 void Pipeline::run_emitter() {
   std::vector<detect::Alert> alerts;
   std::vector<Acknowledgement> acks, held_acks;
+  std::int64_t next_status_us = 0;
   std::int64_t next_snapshot_us = options_.snapshot_interval_ms > 0
                                       ? options_.clock() + options_.snapshot_interval_ms * 1000
                                       : INT64_MAX;
@@ -315,6 +316,7 @@ void Pipeline::run_emitter() {
     if (rates_) rates_->advance(now_us, alerts);
     if (options_.changes != nullptr && !alerts.empty()) options_.changes->annotate(alerts, now_us);
     alerts_emitted_.fetch_add(alerts.size(), std::memory_order_relaxed);
+    board_.apply(alerts);
     // Store I/O (fsync of batch files) happens here, with no lock held.
     for (auto& sink : sinks_) {
       sink.emitter->add(alerts, now_us);
@@ -335,6 +337,10 @@ void Pipeline::run_emitter() {
       acks.clear();
     }
     if (!held_acks.empty()) release_acknowledgements(held_acks);
+    if (now_us >= next_status_us || last_round) {
+      publish_status(now_us);
+      next_status_us = now_us + options_.status_interval_ms * 1000;
+    }
     if (now_us >= next_snapshot_us || round_requested) {
       (void)make_durable();
       if (now_us >= next_snapshot_us) next_snapshot_us = now_us + options_.snapshot_interval_ms * 1000;
@@ -444,6 +450,27 @@ bool Pipeline::stop() {
   return all_stored;
 }
 
+PipelineStats::Sink Pipeline::sink_stats(const SinkPath& sink) const {
+  PipelineStats::Sink out;
+  out.name = sink.channel.name;
+  out.type = sink.channel.type;
+  out.emit = sink.emitter->counters();
+  if (sink.channel.spool != nullptr) out.spool = sink.channel.spool->stats();
+  if (sink.runner) {
+    out.spooled = true;
+    out.delivery = sink.runner->stats();
+  }
+  return out;
+}
+
+void Pipeline::worker_totals(std::uint64_t& records, std::uint64_t& incidents) const {
+  for (const auto& w : workers_) {
+    std::lock_guard lock(w->stats_mutex);
+    records += w->published.records;
+    incidents += w->published.incidents;
+  }
+}
+
 PipelineStats Pipeline::stats() const {
   PipelineStats s;
   std::map<std::string, std::uint64_t> per_rule;
@@ -473,18 +500,7 @@ PipelineStats Pipeline::stats() const {
   s.detect = detect_.counters();
   s.sessions = detect_.sessions().counters();
   s.alerts = alerts_emitted_.load(std::memory_order_relaxed);
-  for (const auto& sink : sinks_) {
-    PipelineStats::Sink out;
-    out.name = sink.channel.name;
-    out.type = sink.channel.type;
-    out.emit = sink.emitter->counters();
-    if (sink.channel.spool != nullptr) out.spool = sink.channel.spool->stats();
-    if (sink.runner) {
-      out.spooled = true;
-      out.delivery = sink.runner->stats();
-    }
-    s.sinks.push_back(std::move(out));
-  }
+  for (const auto& sink : sinks_) s.sinks.push_back(sink_stats(sink));
   std::lock_guard lock(emit_mutex_);
   s.snapshots_written = snapshots_written_;
   s.snapshot_errors = snapshot_errors_;

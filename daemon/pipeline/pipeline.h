@@ -81,6 +81,8 @@
 #include "daemon/trend/trend_options.h"
 #include "daemon/pipeline/record_processor.h"
 #include "daemon/pipeline/sink_runner.h"
+#include "daemon/status/problem_board.h"
+#include "daemon/status/status_view.h"
 #include "parsers/line_parser.h"
 #include "rules/rule_set.h"
 
@@ -143,6 +145,10 @@ struct PipelineOptions {
   IncidentSource* incident_source = nullptr;
   // Microseconds since the epoch. Injected so tests control time.
   std::function<std::int64_t()> clock;
+  // How often the emitter thread publishes the status page's view (problems, rates, sinks), and
+  // how many signature and listener series it carries with plots.
+  std::int64_t status_interval_ms = 1'000;
+  std::size_t status_series = 20;
   // Where parse failures (records no structure was recognised in) are counted per listener and
   // peer; may be null.
   ingest::IngestCounters* ingest_counters = nullptr;
@@ -217,6 +223,9 @@ class Pipeline {
   const DetectShards::RestoreReport& restore_report() const { return restore_report_; }
   // The rate tracking, when trend_enabled (set by start(), before any thread runs); else null.
   const RateTracking* rates() const { return rates_.get(); }
+  // The status page's view as the emitter thread last published it (never null). Taking it costs
+  // one short lock of its own: it never waits on detection, rate tracking or snapshots.
+  std::shared_ptr<const status::StatusView> status_view() const { return status_.current(); }
 
  private:
   struct Worker;
@@ -230,6 +239,10 @@ class Pipeline {
   struct Acknowledgement;
   void release_acknowledgements(std::vector<Acknowledgement>& acks);
   bool make_durable();  // a durability round; true when its batches' observers were told
+  struct SinkPath;
+  PipelineStats::Sink sink_stats(const SinkPath& sink) const;
+  void publish_status(std::int64_t now_us);  // emitter thread (status_feed.cc)
+  void worker_totals(std::uint64_t& records, std::uint64_t& incidents) const;  // as published per batch
 
   PipelineOptions options_;
   ingest::BatchQueue& queue_;
@@ -280,6 +293,8 @@ class Pipeline {
   std::vector<SinkPath> sinks_;
   std::atomic<std::uint64_t> alerts_emitted_{0};
   std::vector<Acknowledgement> awaiting_durable_;  // emitter thread (stop() after joining it)
+  status::ProblemBoard board_;         // emitter thread only
+  status::StatusPublisher status_;
   mutable std::mutex emit_mutex_;  // guards the snapshot stats below; never held during I/O
   std::uint64_t snapshots_written_ = 0;
   std::uint64_t snapshot_errors_ = 0;

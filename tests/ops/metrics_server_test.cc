@@ -222,3 +222,31 @@ TEST_CASE("a connection that never sends a request is closed after the idle time
   }
   CHECK(server->stats().idle_closed == 1);
 }
+
+TEST_CASE("configured pages are served with their type, HTML ones with a policy that forbids script", "[ops]") {
+  MetricsRegistry registry;
+  MetricsServerOptions options;
+  options.port = 0;
+  int calls = 0;
+  options.pages = {{"/", "text/html; charset=utf-8", [&calls] { ++calls; return std::string("<p>page</p>"); }},
+                   {"/api/status", "application/json", [] { return std::string("{\"ok\":true}\n"); }}};
+  auto started = MetricsServer::start(options, registry);
+  REQUIRE(started);
+  auto& server = *started.value();
+
+  const std::string page = get(server.port(), "/?refresh=1");
+  CHECK(page.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(page.find("Content-Type: text/html; charset=utf-8") != std::string::npos);
+  CHECK(page.find("Content-Security-Policy: default-src 'none'") != std::string::npos);
+  CHECK(page.find("X-Content-Type-Options: nosniff") != std::string::npos);
+  CHECK(body_of(page) == "<p>page</p>");
+  CHECK(calls == 1);
+
+  const std::string json = get(server.port(), "/api/status");
+  CHECK(json.find("Content-Type: application/json") != std::string::npos);
+  CHECK(json.find("Content-Security-Policy") == std::string::npos);
+  CHECK(body_of(json) == "{\"ok\":true}\n");
+  CHECK(get(server.port(), "/api/other").rfind("HTTP/1.1 404", 0) == 0);
+  CHECK(get(server.port(), "/", "POST").rfind("HTTP/1.1 405", 0) == 0);
+  CHECK(calls == 1);
+}
