@@ -44,6 +44,13 @@ void ClusterNode::configure(pipeline::PipelineOptions& options) {
   options.incident_relay = [producer, topic, partitions, max_tokens]() -> std::unique_ptr<pipeline::IncidentRelay> {
     return std::make_unique<cluster::IncidentSender>(*producer, topic, partitions, max_tokens);
   };
+  // A Kafka listener on this node commits its input only once the incidents made of it are
+  // acknowledged. After a delivery failed for good, nothing more is committed: the input since
+  // the last commit is read again at the next start (at-least-once), and the failure is counted.
+  const int timeout_ms = static_cast<int>(config_.timeout_ms);
+  options.relay_flush = [producer, timeout_ms] {
+    return producer->flush(timeout_ms) && producer->counters().failed == 0;
+  };
 }
 
 bool ClusterNode::stop() {

@@ -3,10 +3,11 @@
 // or NUL is stripped); its timestamp is the message's arrival time.
 //
 // One thread owns the consumer (daemon/kafka/group_consumer.h). It observes every batch it fills
-// (ticket, Assurance::kDurable); the batch's offset ranges per partition stay in `tracked_` until the pipeline reports
-// the ticket durable (records processed, their alerts stored, a snapshot taken after them). The
-// offset committed for a partition is the first offset of its oldest batch not yet durable, or,
-// with none, the offset after the last record taken: nothing is committed before it is durable.
+// (ticket, Assurance::kDurable); the batch's offset ranges per partition stay in `tracked_` until
+// the pipeline reports it durable (records processed, their alerts stored, a snapshot taken after
+// them). The offset committed for a partition is the first offset of its oldest batch not yet
+// durable or, with none, the offset after the last record taken: nothing is committed before it
+// is durable.
 //
 //   reading ──queue full──> held (batch kept, partitions paused) ──space──> reading
 //      │                                                                        │

@@ -375,6 +375,7 @@ bool Pipeline::make_durable() {
   bool ok = true;
   if (!awaiting_durable_.empty()) {
     for (auto& sink : sinks_) ok = sink.emitter->flush() && ok;
+    if (options_.relay_flush) ok = options_.relay_flush() && ok;
   }
   if (!options_.state_dir.empty()) ok = snapshot() && ok;
   if (!ok || awaiting_durable_.empty()) return false;
@@ -434,7 +435,8 @@ bool Pipeline::stop() {
     // A store that still refuses gets a last try; what it will not take is reported, not hidden.
     if (!sink.emitter->flush()) all_stored = false;
   }
-  if (snapshotted && all_stored) {
+  const bool relayed = awaiting_durable_.empty() || !options_.relay_flush || options_.relay_flush();
+  if (snapshotted && all_stored && relayed) {
     for (auto& ack : awaiting_durable_) {
       if (auto observer = ack.observer.lock()) observer->on_batch_processed(ack.ticket);
     }

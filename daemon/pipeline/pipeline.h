@@ -47,7 +47,8 @@
 //    once all are stored, tells the observer; a batch without alerts is told by its worker.
 //  - Assurance::kDurable (Kafka, before it commits offsets): the batch waits for the next
 //    durability round on the emitter thread: every sink's open alert batch is closed and stored,
-//    then detection state is snapshotted (when state_dir is set). When both succeed the round's
+//    relayed incidents are acknowledged (relay_flush, ingest role), then detection state is
+//    snapshotted (when state_dir is set). When both succeed the round's
 //    observers are told; on failure they wait for the next round. Rounds run every
 //    snapshot_interval_ms, when request_durability() asks for one (a partition revoked), and at
 //    stop() after the final snapshot. So a durable batch's records are covered by a complete
@@ -140,6 +141,10 @@ struct PipelineOptions {
   // Ingest role of a cluster: makes each worker's relay (called once per worker at start);
   // incidents then leave through it instead of being detected here. Empty: detect locally.
   std::function<std::unique_ptr<IncidentRelay>()> incident_relay;
+  // With incident_relay: run in every durability round before its batches count as durable;
+  // true once everything the relays handed on so far is safely elsewhere (the brokers
+  // acknowledged it). False fails the round, which is tried again at the next one.
+  std::function<bool()> relay_flush;
   // Detect role of a cluster: incidents come from this source, polled on a thread of the
   // pipeline's (incident_source.h). Must outlive the pipeline. Null: none.
   IncidentSource* incident_source = nullptr;

@@ -30,6 +30,9 @@ void ProblemBoard::apply_one(const detect::Alert& a) {
       ++e.updates;
       return;
     }
+    case AlertAction::kProblemEscalated:
+      (void)entry_for(a);  // still open: its response deadline passed
+      return;
     case AlertAction::kIncident: {
       // An incident of a signature whose problem is open carries the problem id: fresh samples.
       auto it = open_.find(a.problem_id);

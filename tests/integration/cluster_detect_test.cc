@@ -168,6 +168,56 @@ TEST_CASE("two detect nodes open every expected problem exactly once, as a singl
   CHECK(distinct(both) == distinct(reference));
 }
 
+// A kafka listener reading the topic `raw` in consumer group `group`.
+std::string raw_topic_listener(const MockCluster& cluster, const std::string& group) {
+  return "  - name: raw\n    protocol: kafka\n    brokers: " + cluster.bootstrap() + "\n    topics: [raw]\n    group: " +
+         group + "\n    format: rfc3164\n    properties: " + kGroupProperties + "\n";
+}
+
+std::set<std::string> ids_of(const std::vector<AlertFacts>& alerts) {
+  std::set<std::string> out;
+  for (const auto& a : alerts) out.insert(a.id);
+  return out;
+}
+
+TEST_CASE("fed from one Kafka topic, an ingest node and two detect nodes emit the alerts of a single process, id for id",
+          "[integration][cluster]") {
+  // One partition: both runs read the records in one order with the same record timestamps, so
+  // the incidents carry the same times and the alerts the same ids.
+  MockCluster cluster(3, {"logsift.incidents:6", "logsift.detect.state:6", "raw:1"});
+  REQUIRE(kafka_testing::kcat_produce(cluster.bootstrap(), "raw", stream(5)) == 0);
+  const auto root = scratch("cluster-same-ids");
+  for (const char* node : {"a", "b", "ingest", "single"}) {
+    fs::create_directories(root / node);
+    write_text(root / node / "rules.yaml", kClusterRules);
+  }
+  Daemon a(root / "a", detect_node_config(cluster, "a"));
+  REQUIRE(a.ready());
+  Daemon b(root / "b", detect_node_config(cluster, "b"));
+  REQUIRE(b.ready());
+  REQUIRE(eventually([&] { return both_own_partitions(a, b); }, 60000));
+  Daemon ingest(root / "ingest", node_config(raw_topic_listener(cluster, "ingest-nodes"),
+                                             cluster_section("ingest", cluster.bootstrap(), kPartitions)));
+  REQUIRE(ingest.ready());
+  Daemon single(root / "single", node_config(raw_topic_listener(cluster, "single-node"), ""));
+  REQUIRE(single.ready());
+
+  REQUIRE(eventually([&] { return ingest.metric("logsift_cluster_incidents_delivered_total") == incidents_in(5); }));
+  REQUIRE(eventually([&] { return sum_metric({&a, &b}, "logsift_cluster_incidents_consumed_total") >= incidents_in(5); }));
+  REQUIRE(eventually([&] { return single.metric("logsift_incidents_total") == incidents_in(5); }));
+  REQUIRE(eventually([&] { return caught_up_partitions(a) + caught_up_partitions(b) == kPartitions; }, 60000));
+  REQUIRE(a.stop() == 0);
+  REQUIRE(b.stop() == 0);
+  REQUIRE(ingest.stop() == 0);
+  REQUIRE(single.stop() == 0);
+
+  const auto both = concat(alert_facts(root / "a" / "alerts"), alert_facts(root / "b" / "alerts"));
+  const auto reference = alert_facts(root / "single" / "alerts");
+  REQUIRE_FALSE(reference.empty());
+  check_ids_are_deterministic(concat(both, reference));
+  CHECK(ids_of(both) == ids_of(reference));
+}
+
 TEST_CASE("a detect node killed with -9 hands its partitions and open problems to the other",
           "[integration][cluster]") {
   MockCluster cluster(3, {"logsift.incidents:6", "logsift.detect.state:6"});
