@@ -94,6 +94,7 @@ trend::TrendOptions trend_options(const config::DaemonConfig& config) {
     trend::ForecastThreshold f;
     f.kind = t.series == "signature" ? trend::SeriesKind::kSignature
              : t.series == "listener" ? trend::SeriesKind::kListener
+             : t.series == "service"  ? trend::SeriesKind::kService
                                       : trend::SeriesKind::kHost;
     f.key_pattern = t.key;
     f.daily_count = static_cast<double>(t.daily_count);

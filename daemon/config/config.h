@@ -367,7 +367,7 @@ struct LogConfig {
 // `trend`: predictive monitoring (docs/predictive.md). One `thresholds` entry is a daily count
 // a series should not reach; forecast.threshold alerts say when its trend will.
 struct TrendThresholdConfig {
-  std::string series = "host";   // `series`: signature | host | listener
+  std::string series = "host";   // `series`: signature | host | listener | service
   std::string key = "*";         // `key`: exact, a prefix ending in '*', or "*"
   std::uint64_t daily_count = 0; // `daily_count`: occurrences per UTC day
   bool operator==(const TrendThresholdConfig&) const = default;

@@ -114,10 +114,10 @@ detect:
   event_time_max_ahead: 5m
   event_time_max_behind: 24h
 
-# Predictive monitoring (docs/predictive.md): occurrence rates per signature, host and listener
-# against their hour-of-week baselines (anomaly alerts), and their daily trends (trend.rising,
-# forecast.threshold against thresholds such as
-#   - { series: host, key: "db*", daily_count: 60000 }).
+# Predictive monitoring (docs/predictive.md): occurrence rates per signature, host, listener and
+# business service (enrich.cmdb) against their hour-of-week baselines (anomaly alerts), and their
+# daily trends (trend.rising, forecast.threshold against thresholds such as
+#   - { series: host, key: "db*", daily_count: 60000 }; series: signature | host | listener | service).
 trend:
   enabled: false
   max_series: 4096            # ~4.4 KiB each; the least active are evicted

@@ -155,8 +155,8 @@ void read_trend(YamlReader& r, const YAML::Node& n, TrendConfig& t) {
     r.read_string(list[i], path, "series", th.series);
     r.read_string(list[i], path, "key", th.key);
     r.read_u64(list[i], path, "daily_count", th.daily_count);
-    if (th.series != "signature" && th.series != "host" && th.series != "listener") {
-      r.error(list[i], path + ".series: expected signature, host or listener, got \"" + th.series + "\"");
+    if (th.series != "signature" && th.series != "host" && th.series != "listener" && th.series != "service") {
+      r.error(list[i], path + ".series: expected signature, host, listener or service, got \"" + th.series + "\"");
     }
     t.thresholds.push_back(std::move(th));
   }

@@ -151,6 +151,9 @@ void RecordProcessor::count_rates(const ingest::RawBatch& batch, std::vector<det
   for (std::size_t r = 0; r < records_.size(); ++r) {
     now_us = std::max(now_us, times_us_[r]);
     if (!records_[r].host.empty()) rate_counts_.add(trend::SeriesKind::kHost, records_[r].host);
+    if (const parsers::ServiceContext* c = records_[r].context; c != nullptr && !c->service.empty()) {
+      rate_counts_.add(trend::SeriesKind::kService, c->service);
+    }
     const std::uint16_t l = batch.messages()[r].listener_index;
     rate_counts_.add(trend::SeriesKind::kListener, l < listener_names_.size() ? std::string_view(listener_names_[l]) : kUnnamed);
   }

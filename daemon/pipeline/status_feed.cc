@@ -80,6 +80,7 @@ void Pipeline::publish_status(std::int64_t now_us) {
     view->rates_enabled = true;
     view->signatures = series_plots(*rates_, trend::SeriesKind::kSignature, options_.status_series);
     view->listeners = series_plots(*rates_, trend::SeriesKind::kListener, options_.status_series);
+    view->services = series_plots(*rates_, trend::SeriesKind::kService, options_.status_series);
   }
   for (const auto& sink : sinks_) view->sinks.push_back(sink_entry(sink_stats(sink)));
   worker_totals(view->records, view->incidents);

@@ -263,6 +263,10 @@ void rates_sections(const StatusView& view, std::string& out) {
   if (view.listeners.empty()) out.append("<p class=\"empty\">No traffic yet.</p>");
   else series_rows(view.listeners, false, out);
   out.append("</section>\n");
+  if (view.services.empty()) return;  // no CMDB table places a host in a service
+  out.append("<section id=\"services\"><h2>Rates per business service</h2>\n");
+  series_rows(view.services, false, out);
+  out.append("</section>\n");
 }
 
 void sinks_section(const StatusView& view, std::string& out) {

@@ -214,6 +214,8 @@ std::string status_json(const StatusView& view, std::span<const TicketLinks> tic
   series_json(view.signatures, j);
   j.key("listeners");
   series_json(view.listeners, j);
+  j.key("services");
+  series_json(view.services, j);
   j.key("sinks");
   out.push_back('[');
   for (std::size_t i = 0; i < view.sinks.size(); ++i) {

@@ -88,6 +88,7 @@ struct StatusView {
   std::uint64_t problems_open_total = 0;  // may exceed open.size() when the board is at its cap
   std::vector<SeriesPlot> signatures;   // busiest first
   std::vector<SeriesPlot> listeners;
+  std::vector<SeriesPlot> services;     // business services (enrich.cmdb), busiest first
   std::vector<SinkEntry> sinks;
   std::uint64_t records = 0;
   std::uint64_t incidents = 0;

@@ -25,6 +25,7 @@ std::string_view series_kind_name(SeriesKind k) {
     case SeriesKind::kSignature: return "signature";
     case SeriesKind::kHost: return "host";
     case SeriesKind::kListener: return "listener";
+    case SeriesKind::kService: return "service";
   }
   return "";
 }

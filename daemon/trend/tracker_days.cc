@@ -66,6 +66,7 @@ detect::Alert RateTracker::Impl::make_alert(const Series& s, detect::AlertAction
   a.severity = a.base_severity = severity_of(kind);
   a.tags = {"trend", std::string(kind)};
   if (s.kind == SeriesKind::kHost) a.host = s.key;
+  if (s.kind == SeriesKind::kService) a.context.service = s.key;
   a.signature_id = s.kind == SeriesKind::kSignature && s.signature_id != 0 ? s.signature_id : s.hash;
   a.first_seen_us = s.history.first_minute() * kUsPerMinute;
   a.last_seen_us = time_us;

@@ -16,8 +16,9 @@ enum class SeriesKind : std::uint8_t {
   kSignature,  // occurrences of one detection signature (rule match or mined template)
   kHost,       // records from one host
   kListener,   // records arriving on one listener
+  kService,    // records from the hosts of one business service (enrich.cmdb)
 };
-inline constexpr std::size_t kSeriesKindCount = 3;
+inline constexpr std::size_t kSeriesKindCount = 4;
 
 // A daily count that a series must not reach: a capacity figure for a host's or listener's
 // volume, or a count a warning signature should stay below. `forecast.threshold` alerts say when

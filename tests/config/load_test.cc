@@ -353,17 +353,19 @@ TEST_CASE("the trend section reads thresholds and names a bad series kind", "[co
   thresholds:
     - { series: host, key: "db*", daily_count: 60000 }
     - { series: signature, daily_count: 500 }
+    - { series: service, key: payments, daily_count: 9000 }
 )", "trend.yaml");
   REQUIRE(r.has_value());
   CHECK(r.value().trend.enabled);
   CHECK(r.value().trend.max_series == 100);
-  REQUIRE(r.value().trend.thresholds.size() == 2);
+  REQUIRE(r.value().trend.thresholds.size() == 3);
   CHECK(r.value().trend.thresholds[0].key == "db*");
   CHECK(r.value().trend.thresholds[1].key == "*");
   CHECK(r.value().trend.thresholds[1].daily_count == 500);
+  CHECK(r.value().trend.thresholds[2].series == "service");
   const std::string e = only_error(std::string(kMinimal) + R"(trend:
   thresholds:
-    - { series: service, daily_count: 5 }
+    - { series: team, daily_count: 5 }
 )");
   CHECK(contains(e, "trend.thresholds[0].series"));
 }

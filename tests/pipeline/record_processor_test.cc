@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
+#include "daemon/enrich/cmdb.h"
 #include "parsers/base/hex.h"
 #include "rules/loader.h"
 #include "tests/allocation_counter.h"
@@ -180,6 +183,39 @@ TEST_CASE("mined templates are counted as signature series labelled with their a
   CHECK(c.series_live <= 16);
   CHECK(c.series_evicted > 0);
   CHECK(c.series_evicted == c.series_created - c.series_live);
+}
+
+TEST_CASE("with a CMDB table, records are counted per business service as well as per host", "[pipeline][trend]") {
+  pipeline::DetectShards detect(2, detect::DetectOptions{});
+  parsers::ParseOptions options;
+  options.reference_time_us = 1'773'000'000LL * 1'000'000;
+  pipeline::RecordProcessor processor(compile(kRules), options, detect);
+  auto table = enrich::Cmdb::parse("match,service,owner\nedge*,gateway,team-net\ndb1,billing,team-db\n", "c.csv");
+  REQUIRE(table);
+  processor.set_cmdb(*table);
+  pipeline::RateTracking rates(trend::TrendOptions{});
+  processor.set_rate_tracking(&rates, {"tcp"});
+  ingest::RawBatch batch(ingest::BatchLimits{});
+  std::vector<detect::Alert> alerts;
+  for (int round = 0; round < 2; ++round) {
+    fill(batch, kLines, options.reference_time_us + round);
+    processor.process_batch(batch, alerts);
+  }
+  trend::ReportQuery query;
+  query.kind = trend::SeriesKind::kService;
+  query.n = 100;
+  std::map<std::string, std::uint64_t> per_service;
+  for (const auto& r : rates.reports(query)) {
+    CHECK(r.kind == trend::SeriesKind::kService);
+    per_service[r.key] += r.last_7_days;
+  }
+  // edge3 and edge4 are the gateway; db1 (two syslog lines and the JSON one) is billing; web1
+  // is in no service and counted only as a host.
+  CHECK(per_service == std::map<std::string, std::uint64_t>{{"gateway", 2 * 2}, {"billing", 2 * 3}});
+  query.kind = trend::SeriesKind::kHost;
+  bool web1 = false;
+  for (const auto& r : rates.reports(query)) web1 = web1 || r.key == "web1";
+  CHECK(web1);
 }
 
 TEST_CASE("record processor counts parse issues and matches per rule", "[pipeline]") {

@@ -59,6 +59,10 @@ StatusView hostile_view() {
   l.kind = "listener";
   l.key = "tcp<i>";
   view.listeners.push_back(l);
+  SeriesPlot service = s;
+  service.kind = "service";
+  service.key = "payments";
+  view.services.push_back(service);
   SinkEntry sink;
   sink.name = "jira";
   sink.type = "jira";
@@ -169,7 +173,7 @@ TEST_CASE("the status page shows each open problem with its id, timeline, sample
   CHECK(html.find("opened 2026-03-09 07:11:44<br>updated 2026-03-09 07:12:44") != std::string::npos);
   CHECK(html.find("<pre class=\"sample\">second line</pre>") != std::string::npos);
   CHECK(html.find("resolved 2026-03-09 07:12:44 (quiet)") != std::string::npos);
-  for (const char* section : {"problems", "resolved", "signatures", "listeners", "sinks"}) {
+  for (const char* section : {"problems", "resolved", "signatures", "listeners", "services", "sinks"}) {
     INFO(section);
     CHECK(html.find(std::string("<section id=\"") + section + "\">") != std::string::npos);
   }
@@ -183,6 +187,7 @@ TEST_CASE("without rate tracking the page says how to turn it on", "[status]") {
   CHECK(html.find("No open problems.") != std::string::npos);
   CHECK(html.find("Rate tracking is off") != std::string::npos);
   CHECK(html.find("<section id=\"listeners\">") == std::string::npos);
+  CHECK(html.find("<section id=\"services\">") == std::string::npos);
 }
 
 TEST_CASE("/api/status is valid JSON carrying the same problems, ticket links, series and sinks", "[status]") {
@@ -209,6 +214,7 @@ TEST_CASE("/api/status is valid JSON carrying the same problems, ticket links, s
   CHECK(s["hours"].at(0).is_null());
   CHECK(s["expected_last_hour"].is_null());
   CHECK(std::string_view(doc["listeners"].at(0)["key"]) == "tcp<i>");
+  CHECK(std::string_view(doc["services"].at(0)["key"]) == "payments");
   CHECK(std::string_view(doc["sinks"].at(0)["state"]) == "failing");
   CHECK(int64_t(doc["sinks"].at(0)["spool_batches"]) == 3);
 
