@@ -58,6 +58,14 @@ void export_sink_metrics(ops::MetricsWriter& out, const pipeline::PipelineStats&
           sink.spool.oldest_spooled_us > 0 ? static_cast<double>(now_us - sink.spool.oldest_spooled_us) / 1e6 : 0.0);
     gauge("logsift_sink_failing_seconds", "How long the destination has been failing; 0 when healthy.",
           d.failing_since_us > 0 ? static_cast<double>(now_us - d.failing_since_us) / 1e6 : 0.0);
+    if (sink.polled) {
+      const auto& r = sink.responses;
+      counter("logsift_sink_ack_polls_total", "Polls that asked the destination who took open problems on.", r.polls);
+      counter("logsift_sink_ack_poll_failures_total", "Polls that failed (asked again at the next interval).",
+              r.poll_failures);
+      counter("logsift_sink_acknowledgements_total", "Problems acknowledged from the destination (a Jira issue taken on).",
+              r.acknowledged);
+    }
     // Delivery latency, spooled -> confirmed.
     out.histogram("logsift_sink_delivery_latency_seconds", "Time from a batch entering the spool to its confirmation.",
                   labels, pipeline::kDeliveryLatencyBuckets, d.latency_counts, d.latency_sum_s);

@@ -335,6 +335,14 @@ struct SinkConfig {
   std::vector<std::pair<std::string, std::string>> priorities;  // `priorities`: severity ->
                                // Jira priority name; default critical: Highest, high: High,
                                // medium: Medium, low: Low, informational: Lowest
+  std::int64_t ack_poll_ms = 0;  // `ack_poll`: how often the issues of open, unacknowledged
+                               // problems are looked up (one JQL search); an issue assigned to
+                               // somebody or in one of ack_statuses acknowledges its problem
+                               // (its SLA clock stops). 0 = off
+  std::vector<std::string> ack_statuses;  // `ack_statuses`: status names that acknowledge
+                               // (case-insensitive), e.g. ["In Progress"]
+  bool ack_on_assign = true;   // `ack_on_assign`: an assignee acknowledges; turn it off when the
+                               // project assigns new issues to somebody by default
   // syslog
   std::string address;         // `address`: syslog receiver host or IP
   std::uint16_t port = 0;      // `port`: syslog receiver port

@@ -106,7 +106,7 @@ void read_sink(YamlReader& r, const YAML::Node& n, const std::string& path, Sink
                      "port", "tls", "timeout", "retry_initial", "retry_max", "unhealthy_after", "template",
                      "template_file", "content_type", "project", "issue_type", "api_version",
                      "resolve_transition", "reopen_transition", "new_issue_when_closed",
-                     "comment_interval", "priorities"})) {
+                     "comment_interval", "priorities", "ack_poll", "ack_statuses", "ack_on_assign"})) {
     return;
   }
   if (!n["name"]) r.error(n, path + ": \"name\" is required");
@@ -156,6 +156,9 @@ void read_sink(YamlReader& r, const YAML::Node& n, const std::string& path, Sink
   if (const YAML::Node prio = r.child(n, path, "priorities"); prio.IsDefined()) {
     read_properties(r, prio, path + ".priorities", s.priorities);
   }
+  r.read_duration_ms(n, path, "ack_poll", s.ack_poll_ms);
+  r.read_string_list(n, path, "ack_statuses", s.ack_statuses);
+  r.read_bool(n, path, "ack_on_assign", s.ack_on_assign);
   r.read_string(n, path, "address", s.address);
   r.read_u16(n, path, "port", s.port);
   if (const YAML::Node tls = r.child(n, path, "tls"); tls.IsDefined()) {
@@ -251,6 +254,9 @@ void validate_sinks(const std::vector<SinkConfig>& sinks, std::vector<std::strin
           severity != "critical") {
         add(path + ".priorities." + severity, "not a severity (informational, low, medium, high, critical)");
       }
+    }
+    if (s.type != SinkType::kJira && (s.ack_poll_ms != 0 || !s.ack_statuses.empty())) {
+      add(path + ".ack_poll", "only jira sinks watch issues for acknowledgements");
     }
     if (s.type != SinkType::kKafka && !s.properties.empty()) {
       add(path + ".properties", "only kafka sinks take librdkafka properties");

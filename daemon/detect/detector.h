@@ -119,6 +119,12 @@ class Detector {
   // open problem. A second acknowledgement keeps the first.
   bool acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us);
 
+  // Describes every open problem as the problem.opened alert it would carry now (counts, hosts,
+  // latest line, SLA clock and acknowledgement as they stand), appended to `out`, without
+  // emitting or counting anything: for displays (the status page after a restart) and for asking
+  // who took a problem on. Cost is proportional to the number of signatures.
+  void describe_open_problems(std::int64_t now_us, std::vector<Alert>& out) const;
+
   // True when the record passes the "looks like trouble" filter (severity or trouble words).
   bool looks_like_trouble(const parsers::Record& record) const;
 

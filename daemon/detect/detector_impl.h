@@ -54,6 +54,7 @@ class Detector::Impl {
            s.acknowledged_us == 0 && s.sla_deadline_us <= now_us;
   }
   bool acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us);
+  void describe_open_problems(std::int64_t now_us, std::vector<Alert>& out) const;
   void schedule(SignatureState& s);
   SignatureState& insert(std::uint64_t signature_id, bool* inserted);
   std::uint32_t hosts_in_window(const SignatureState& s, std::int64_t now_us) const;

@@ -125,6 +125,10 @@ bool Detector::acknowledge(std::uint64_t problem_id, const std::string& by, std:
   return impl_->acknowledge(problem_id, by, now_us);
 }
 
+void Detector::describe_open_problems(std::int64_t now_us, std::vector<Alert>& out) const {
+  impl_->describe_open_problems(now_us, out);
+}
+
 bool Detector::looks_like_trouble(const parsers::Record& record) const {
   return impl_->looks_like_trouble(record);
 }

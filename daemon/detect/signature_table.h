@@ -132,6 +132,11 @@ class SignatureTable {
     const std::uint32_t prev = links_[slot_of(s)].prev;
     return prev == kNoSlot ? nullptr : &slots_[prev];
   }
+  const SignatureState* oldest() const { return tail_ == kNoSlot ? nullptr : &slots_[tail_]; }
+  const SignatureState* newer(const SignatureState& s) const {
+    const std::uint32_t prev = links_[slot_of(s)].prev;
+    return prev == kNoSlot ? nullptr : &slots_[prev];
+  }
 
   std::size_t size() const { return index_.size(); }
   std::size_t capacity() const { return capacity_; }

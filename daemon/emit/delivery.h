@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,30 @@ class DeadLetters {
   virtual void add(const AlertLine& alert, std::string_view reason) = 0;
 };
 
+// Somebody took a problem on in a destination people work in (a ticket assigned, or moved to a
+// working status): which problem, and who.
+struct ProblemResponse {
+  std::uint64_t problem_id = 0;
+  std::string by;  // the assignee's name; "jira:OPS-7" when the status alone showed it
+};
+
+// A destination that can tell which problems somebody took on (the jira sink's issues). Asked by
+// the pipeline's response thread every interval_ms() with the open problems nobody acknowledged
+// yet; what it answers acknowledges them. It has its own connection, so a slow or failing answer
+// never holds the delivery thread. poll() from one thread; cancel() from any thread.
+class ResponseSource {
+ public:
+  virtual ~ResponseSource() = default;
+  virtual std::int64_t interval_ms() const = 0;
+  // Of `awaiting` (problem ids), those somebody took on; an error (kind and message) when the
+  // destination could not be asked, to be counted and asked again next interval. `requests` is
+  // increased by the requests made.
+  [[nodiscard]] virtual Expected<std::vector<ProblemResponse>, SinkError> poll(
+      std::span<const std::uint64_t> awaiting, std::uint64_t& requests) = 0;
+  // Asks a blocked poll() to return soon (stop).
+  virtual void cancel() {}
+};
+
 class DeliveryTarget {
  public:
   virtual ~DeliveryTarget() = default;
@@ -90,6 +115,9 @@ class DeliveryTarget {
 
   // "file", "kafka", "splunk_hec", ...: the `type` label on metrics.
   virtual std::string_view type() const = 0;
+
+  // What the destination tells back about problems, owned by the target; null for most.
+  virtual ResponseSource* responses() { return nullptr; }
 };
 
 }  // namespace logsift::emit

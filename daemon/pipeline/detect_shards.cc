@@ -169,6 +169,13 @@ bool DetectShards::acknowledge(std::uint64_t problem_id, const std::string& by, 
   return false;
 }
 
+void DetectShards::describe_open_problems(std::int64_t now_us, std::vector<detect::Alert>& out) {
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard->mutex);
+    shard->detector.describe_open_problems(now_us, out);
+  }
+}
+
 void DetectShards::report_folded(std::int64_t now_us, std::vector<detect::Alert>& out) {
   for (auto& shard : shards_) {
     std::lock_guard lock(shard->mutex);

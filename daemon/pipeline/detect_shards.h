@@ -79,6 +79,8 @@ class DetectShards {
                            std::int64_t now_us, std::vector<detect::Alert>& out);
   // Acknowledges open problem `problem_id` in whichever shard holds it; false when none does.
   bool acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us);
+  // Every shard's open problems as Detector::describe_open_problems() tells them.
+  void describe_open_problems(std::int64_t now_us, std::vector<detect::Alert>& out);
   // Reports every folded count now, in every shard (end of a replayed input).
   void report_folded(std::int64_t now_us, std::vector<detect::Alert>& out);
 

@@ -69,6 +69,11 @@ Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet
       if (runner.name.empty()) runner.name = path.channel.name;
       if (!runner.clock) runner.clock = options_.clock;
       path.runner = std::make_unique<SinkRunner>(std::move(runner), *path.channel.spool, *path.channel.target);
+      if (emit::ResponseSource* source = path.channel.target->responses()) {
+        path.responder = std::make_unique<ResponsePoller>(
+            *source, [this] { return problems_awaiting_response(); },
+            [this](std::uint64_t id, const std::string& by) { return acknowledge(id, by); }, options_.clock);
+      }
     }
     sinks_.push_back(std::move(path));
   }
@@ -108,6 +113,7 @@ std::vector<std::string> Pipeline::start() {
   workers_running_ = workers_.size();
   for (auto& sink : sinks_) {
     if (sink.runner) sink.runner->start();
+    if (sink.responder) sink.responder->start();
   }
   for (auto& w : workers_) w->thread = std::thread([this, &w] { run_worker(*w); });
   emitter_thread_ = std::thread([this] { run_emitter(); });
@@ -160,6 +166,16 @@ void Pipeline::set_cmdb(std::shared_ptr<const enrich::Cmdb> cmdb) {
 
 bool Pipeline::acknowledge(std::uint64_t problem_id, const std::string& by) {
   return detect_.acknowledge(problem_id, by, options_.clock());
+}
+
+std::vector<std::uint64_t> Pipeline::problems_awaiting_response() {
+  std::vector<detect::Alert> open;
+  detect_.describe_open_problems(options_.clock(), open);
+  std::vector<std::uint64_t> out;
+  for (const auto& a : open) {
+    if (a.acknowledged_us == 0) out.push_back(a.problem_id);
+  }
+  return out;
 }
 
 std::shared_ptr<const enrich::Cmdb> Pipeline::cmdb() const {
@@ -406,6 +422,9 @@ bool Pipeline::snapshot() {
 bool Pipeline::stop() {
   if (!started_ || stopped_) return true;
   stopped_ = true;
+  for (auto& sink : sinks_) {
+    if (sink.responder) sink.responder->stop();
+  }
   // The incident source first: its close() still needs the emitter to make its alerts durable.
   source_stop_.store(true);
   if (source_thread_.joinable()) source_thread_.join();
@@ -461,6 +480,10 @@ PipelineStats::Sink Pipeline::sink_stats(const SinkPath& sink) const {
   if (sink.runner) {
     out.spooled = true;
     out.delivery = sink.runner->stats();
+  }
+  if (sink.responder) {
+    out.polled = true;
+    out.responses = sink.responder->stats();
   }
   return out;
 }

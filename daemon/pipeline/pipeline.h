@@ -11,6 +11,8 @@
 // AlertEmitter per sink (its route, its batch sequence, its store), advances detection time
 // (resolutions, folded counts) and snapshots detection state. Each sink with a spool has its own
 // SinkRunner thread delivering from it, so a slow or dead destination holds only its own spool.
+// A sink whose target tells back who took problems on (emit::ResponseSource: a jira sink with
+// ack_poll) also has a ResponsePoller thread, which acknowledges those problems.
 // Only this module creates threads below the application.
 //
 // Reload: set_rule_set() publishes a new compiled set; each worker switches between two batches,
@@ -81,6 +83,7 @@
 #include "daemon/pipeline/rate_tracking.h"
 #include "daemon/trend/trend_options.h"
 #include "daemon/pipeline/record_processor.h"
+#include "daemon/pipeline/response_poller.h"
 #include "daemon/pipeline/sink_runner.h"
 #include "daemon/status/problem_board.h"
 #include "daemon/status/status_view.h"
@@ -185,6 +188,8 @@ struct PipelineStats {
     bool spooled = false;                 // has a spool and a delivery thread
     emit::SpoolStats spool;
     SinkDeliveryStats delivery;
+    bool polled = false;                  // its destination is asked who took problems on
+    ResponsePollStats responses;
   };
   std::vector<Sink> sinks;
   detect::DetectCounters detect;
@@ -216,7 +221,10 @@ class Pipeline {
   // Asks the emitter thread for a durability round as soon as it can (see above).
   void request_durability();
   // Acknowledges an open problem (its SLA clock stops); false when no shard holds it open.
+  // The ops API and the sinks' response pollers (a Jira issue taken on) come this way.
   bool acknowledge(std::uint64_t problem_id, const std::string& by);
+  // The open problems nobody acknowledged yet (walks every detection shard).
+  std::vector<std::uint64_t> problems_awaiting_response();
   // Drains the queue, flushes batches into the stores, snapshots, gives the sink runners their
   // grace period. Returns false when some batch could not be stored (it was kept until the end
   // and is reported in stats().sinks[i].emit.batches_pending).
@@ -294,6 +302,7 @@ class Pipeline {
     SinkChannel channel;
     std::unique_ptr<AlertEmitter> emitter;  // used by the emitter thread only
     std::unique_ptr<SinkRunner> runner;     // null for file sinks
+    std::unique_ptr<ResponsePoller> responder;  // null unless the target has a ResponseSource
   };
   std::vector<SinkPath> sinks_;
   std::atomic<std::uint64_t> alerts_emitted_{0};

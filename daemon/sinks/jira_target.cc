@@ -7,19 +7,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
-#include <sstream>
 
 #include "daemon/emit/file_sink.h"
 #include "daemon/emit/json_text.h"
 #include "daemon/sinks/batch_progress.h"
-#include "daemon/sinks/http_client.h"
-#include "daemon/sinks/secret_file.h"
+#include "daemon/sinks/jira_api.h"
+#include "daemon/sinks/jira_issue_watch.h"
 
 namespace logsift::sinks {
 namespace {
-
-constexpr const char* kStateFile = "jira-issues.tsv";
 
 // What the target reads of an alert.
 struct ProblemAlert {
@@ -89,12 +87,9 @@ struct Issue {
 
 class JiraTarget final : public emit::DeliveryTarget {
  public:
-  JiraTarget(const config::SinkConfig& config, std::string state_dir, std::unique_ptr<HttpClient> client,
-             std::string authorization, std::string base_path)
-      : config_(config), state_dir_(std::move(state_dir)), client_(std::move(client)),
-        authorization_(std::move(authorization)) {
-    while (!base_path.empty() && base_path.back() == '/') base_path.pop_back();
-    api_ = base_path + "/rest/api/" + std::to_string(config_.api_version);
+  JiraTarget(const config::SinkConfig& config, std::string state_dir, std::unique_ptr<JiraApi> api,
+             std::unique_ptr<emit::ResponseSource> watch)
+      : config_(config), state_dir_(std::move(state_dir)), api_(std::move(api)), watch_(std::move(watch)) {
     priorities_ = {{"critical", "Highest"}, {"high", "High"}, {"medium", "Medium"}, {"low", "Low"},
                    {"informational", "Lowest"}};
     for (const auto& [severity, name] : config_.priorities) priorities_[severity] = name;
@@ -102,7 +97,8 @@ class JiraTarget final : public emit::DeliveryTarget {
   }
 
   std::string_view type() const override { return "jira"; }
-  void cancel() override { client_->cancel(); }
+  void cancel() override { api_->cancel(); }
+  emit::ResponseSource* responses() override { return watch_.get(); }
 
   Expected<emit::DeliveryOutcome, emit::SinkError> deliver(const emit::DeliveryBatch& batch,
                                                            emit::DeadLetters& dead_letters) override {
@@ -130,33 +126,16 @@ class JiraTarget final : public emit::DeliveryTarget {
   }
 
  private:
-  // Sends one request; a 429/5xx answer or a transport failure is an error (retry later), other
-  // non-2xx answers come back as a response for the caller to judge.
-  Expected<HttpResponse, emit::SinkError> call(std::string_view method, const std::string& target,
+  // One request through the API, counted in the batch's outcome.
+  Expected<HttpResponse, emit::SinkError> call(std::string_view method, const std::string& path,
                                                const std::string& body) {
-    const HttpHeader headers[] = {{"Content-Type", "application/json"},
-                                  {"Accept", "application/json"},
-                                  {"Authorization", authorization_}};
     ++progress_.outcome().requests;
     progress_.outcome().bytes_sent += body.size();
-    auto response = client_->request(method, target, std::span(headers, authorization_.empty() ? 2 : 3), body);
-    if (!response) return Unexpected{std::move(response).error()};
-    if (response->status == 429 || response->status >= 500) {
-      return Unexpected{emit::SinkError{emit::SinkError::Kind::kUnavailable, 0,
-                                        client_->base_url() + target + ": HTTP " + std::to_string(response->status) +
-                                            ": " + response->body.substr(0, 300)}};
-    }
-    if (response->status == 401 || response->status == 403) {
-      return Unexpected{emit::SinkError{emit::SinkError::Kind::kPermission, 0,
-                                        client_->base_url() + target + ": HTTP " + std::to_string(response->status)}};
-    }
-    return response;
+    return api_->call(method, path, body);
   }
 
-  static bool ok(const HttpResponse& r) { return r.status >= 200 && r.status < 300; }
-  static std::string refusal_of(const HttpResponse& r) {
-    return "Jira HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 300);
-  }
+  static bool ok(const HttpResponse& r) { return JiraApi::ok(r); }
+  static std::string refusal_of(const HttpResponse& r) { return JiraApi::refusal_of(r); }
 
   // A text field: a JSON string in v2, an Atlassian Document Format paragraph list in v3.
   void append_text(const std::string& text, std::string& out) const {
@@ -236,7 +215,7 @@ class JiraTarget final : public emit::DeliveryTarget {
   Expected<bool, emit::SinkError> open_issue(const ProblemAlert& a, const std::string& previous, std::string& refusal) {
     const std::string problem_label = "logsift-" + a.problem_id;
     if (previous.empty()) {
-      auto existing = call("GET", api_ + "/search?fields=status&maxResults=1&jql=labels%3D" + problem_label, "");
+      auto existing = call("GET", api_->search_path() + "?fields=status&maxResults=1&jql=labels%3D" + problem_label, "");
       if (!existing) return Unexpected{std::move(existing).error()};
       if (ok(existing.value())) {
         simdjson::dom::element doc;
@@ -274,7 +253,7 @@ class JiraTarget final : public emit::DeliveryTarget {
       body += "}}}]}";
     }
     body += '}';
-    auto created = call("POST", api_ + "/issue", body);
+    auto created = call("POST", "/issue", body);
     if (!created) return Unexpected{std::move(created).error()};
     if (!ok(created.value())) {
       refusal = refusal_of(created.value());
@@ -302,7 +281,7 @@ class JiraTarget final : public emit::DeliveryTarget {
       std::string body = "{\"fields\":{\"priority\":{\"name\":";
       emit::append_json_string(p->second, body);
       body += "}}}";
-      auto r = call("PUT", api_ + "/issue/" + key, body);
+      auto r = call("PUT", "/issue/" + key, body);
       if (!r) return Unexpected{std::move(r).error()};
       if (!ok(r.value())) {
         refusal = refusal_of(r.value());
@@ -318,7 +297,7 @@ class JiraTarget final : public emit::DeliveryTarget {
     std::string body = "{\"body\":";
     append_text(text, body);
     body += '}';
-    auto r = call("POST", api_ + "/issue/" + key + "/comment", body);
+    auto r = call("POST", "/issue/" + key + "/comment", body);
     if (!r) return Unexpected{std::move(r).error()};
     if (!ok(r.value())) refusal = refusal_of(r.value());
     return true;
@@ -327,7 +306,7 @@ class JiraTarget final : public emit::DeliveryTarget {
   // Applies the transition named `name` (case-insensitive) if the issue offers it; an issue
   // already in the target state offers none, which is not an error.
   Expected<bool, emit::SinkError> transition(const std::string& key, const std::string& name, std::string& refusal) {
-    auto list = call("GET", api_ + "/issue/" + key + "/transitions", "");
+    auto list = call("GET", "/issue/" + key + "/transitions", "");
     if (!list) return Unexpected{std::move(list).error()};
     if (!ok(list.value())) {
       refusal = refusal_of(list.value());
@@ -349,7 +328,7 @@ class JiraTarget final : public emit::DeliveryTarget {
       }
     }
     if (id.empty()) return true;
-    auto r = call("POST", api_ + "/issue/" + key + "/transitions", "{\"transition\":{\"id\":\"" + id + "\"}}");
+    auto r = call("POST", "/issue/" + key + "/transitions", "{\"transition\":{\"id\":\"" + id + "\"}}");
     if (!r) return Unexpected{std::move(r).error()};
     if (!ok(r.value())) refusal = refusal_of(r.value());
     return true;
@@ -357,7 +336,7 @@ class JiraTarget final : public emit::DeliveryTarget {
 
   // An issue closed by hand while its problem goes on is reopened, or replaced by a linked one.
   Expected<bool, emit::SinkError> reopen_if_closed_by_hand(const ProblemAlert& a, Issue& issue, std::string& refusal) {
-    auto r = call("GET", api_ + "/issue/" + issue.key + "?fields=status", "");
+    auto r = call("GET", "/issue/" + issue.key + "?fields=status", "");
     if (!r) return Unexpected{std::move(r).error()};
     if (!ok(r.value())) return true;
     simdjson::dom::element doc;
@@ -372,13 +351,9 @@ class JiraTarget final : public emit::DeliveryTarget {
   }
 
   void load_state() {
-    std::ifstream in(std::filesystem::path(state_dir_) / kStateFile);
-    for (std::string line; std::getline(in, line);) {
-      std::istringstream fields(line);
-      std::string problem, key;
-      std::int64_t last = 0;
-      if (fields >> problem >> key >> last) issues_[problem] = Issue{key, last};
-    }
+    std::ifstream in(std::filesystem::path(state_dir_) / kJiraIssueMapFile);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    for (auto& line : parse_jira_issue_map(text)) issues_[line.problem_id] = Issue{line.key, line.last_comment_us};
   }
 
   Expected<bool, emit::SinkError> save_state() {
@@ -386,16 +361,15 @@ class JiraTarget final : public emit::DeliveryTarget {
     for (const auto& [problem, issue] : issues_) {
       text += problem + '\t' + issue.key + '\t' + std::to_string(issue.last_comment_us) + '\n';
     }
-    auto written = emit::write_file_atomically(state_dir_, kStateFile, text);
+    auto written = emit::write_file_atomically(state_dir_, kJiraIssueMapFile, text);
     if (!written) return Unexpected{std::move(written).error()};
     return true;
   }
 
   config::SinkConfig config_;
   std::string state_dir_;
-  std::unique_ptr<HttpClient> client_;
-  std::string authorization_;
-  std::string api_;
+  std::unique_ptr<JiraApi> api_;
+  std::unique_ptr<emit::ResponseSource> watch_;  // null when ack_poll is 0
   std::map<std::string, std::string> priorities_;
   std::map<std::string, Issue> issues_;  // problem id -> issue
   BatchProgress progress_;
@@ -406,24 +380,17 @@ class JiraTarget final : public emit::DeliveryTarget {
 
 std::unique_ptr<emit::DeliveryTarget> make_jira_target(const config::SinkConfig& config, const std::string& state_dir,
                                                        std::string& error) {
-  const std::string sink = "sink " + config.name + ": ";
-  auto url = parse_url(config.url);
-  if (!url) {
-    error = sink + url.error();
+  auto api = JiraApi::connect(config);
+  if (!api) {
+    error = api.error();
     return nullptr;
   }
-  auto authorization = read_authorization(config, "Bearer");
-  if (!authorization) {
-    error = sink + authorization.error();
-    return nullptr;
+  std::unique_ptr<emit::ResponseSource> watch;
+  if (config.ack_poll_ms > 0) {
+    watch = make_jira_issue_watch(config, state_dir, error);
+    if (!watch) return nullptr;
   }
-  auto client = HttpClient::make(url.value(), config.tls, config.timeout_ms);
-  if (!client) {
-    error = sink + client.error();
-    return nullptr;
-  }
-  return std::make_unique<JiraTarget>(config, state_dir, std::move(client).value(), std::move(authorization).value(),
-                                      url->path);
+  return std::make_unique<JiraTarget>(config, state_dir, std::move(api).value(), std::move(watch));
 }
 
 }  // namespace logsift::sinks

@@ -22,6 +22,10 @@
 // (Cloud: username + password_file = API token, basic auth; texts in Atlassian Document Format).
 // 429, 5xx and transport errors fail the batch (offered again, resuming where it stopped); other
 // 4xx answers dead-letter the alert with Jira's message.
+//
+// With `ack_poll` set the target owns an issue watch (jira_issue_watch.h), handed out by
+// responses(): the pipeline polls it on a thread of its own to acknowledge problems whose issue
+// somebody took on.
 #pragma once
 
 #include <memory>

@@ -483,3 +483,22 @@ TEST_CASE("kafka keys on another listener, and a kafka listener without periodic
   CHECK(contains(e, "detect.snapshot_interval"));
   CHECK(contains(e, "committed after each snapshot"));
 }
+
+TEST_CASE("a jira sink reads ack_poll, ack_statuses and ack_on_assign; other sinks take none", "[config]") {
+  const std::string jira = std::string(kMinimal) +
+                           "sinks:\n  - name: tickets\n    type: jira\n    url: https://jira.example.net\n"
+                           "    project: OPS\n    token_file: /t\n";
+  auto defaults = load_config(jira, "jira.yaml");
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->sinks[0].ack_poll_ms == 0);
+  CHECK(defaults->sinks[0].ack_on_assign);
+  auto r = load_config(jira + "    ack_poll: 1m\n    ack_statuses: [\"In Progress\", Triaged]\n    ack_on_assign: false\n",
+                       "jira.yaml");
+  REQUIRE(r.has_value());
+  CHECK(r->sinks[0].ack_poll_ms == 60'000);
+  CHECK(r->sinks[0].ack_statuses == std::vector<std::string>{"In Progress", "Triaged"});
+  CHECK_FALSE(r->sinks[0].ack_on_assign);
+  CHECK(contains(only_error(std::string(kMinimal) + "sinks:\n  - name: h\n    type: http\n    url: http://x/\n"
+                                                    "    ack_poll: 1m\n"),
+                 "ack_poll: only jira sinks watch issues for acknowledgements"));
+}

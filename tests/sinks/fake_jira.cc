@@ -3,6 +3,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 namespace logsift::sinks::testing {
 namespace {
 
@@ -13,6 +15,49 @@ std::string issue_key_in(const std::string& target) {
   const auto start = at + 7;
   const auto end = target.find_first_of("/?", start);
   return target.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// The quoted or bare values of "FIELD in (a, "b")" in `jql`, or none when it has no such clause.
+std::vector<std::string> jql_values(const std::string& jql, const std::string& field) {
+  std::vector<std::string> out;
+  const auto at = jql.find(field + " in (");
+  if (at == std::string::npos) return out;
+  const auto close = jql.find(')', at);
+  std::string list = jql.substr(at + field.size() + 5, close - at - field.size() - 5);
+  std::string value;
+  for (char c : list + ",") {
+    if (c == ',') {
+      if (!value.empty()) out.push_back(value);
+      value.clear();
+    } else if (c != '"' && c != ' ') {
+      value += c;
+    }
+  }
+  return out;
+}
+
+std::string json_text(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// One issue as a search answers it.
+std::string issue_json(const FakeJira::Issue& i) {
+  std::string out = "{\"id\":\"" + i.key.substr(4) + "\",\"key\":" + json_text(i.key) + ",\"fields\":{\"assignee\":";
+  if (i.assignee_name.empty()) {
+    out += "null";
+  } else {
+    out += "{\"displayName\":" + json_text(i.assignee_name) + ",\"accountId\":" + json_text(i.assignee_account) +
+           ",\"active\":true}";
+  }
+  out += ",\"status\":{\"name\":" + json_text(i.status) + ",\"statusCategory\":{\"key\":\"" +
+         (i.done ? "done" : i.status == "To Do" ? "new" : "indeterminate") + "\"}},\"labels\":[";
+  for (std::size_t l = 0; l < i.labels.size(); ++l) out += (l ? "," : "") + json_text(i.labels[l]);
+  return out + "]}}";
 }
 
 }  // namespace
@@ -30,8 +75,36 @@ std::vector<std::string> FakeJira::calls() const {
 void FakeJira::close_by_hand(const std::string& key) {
   std::lock_guard lock(mutex_);
   for (auto& i : issues_) {
-    if (i.key == key) i.done = true;
+    if (i.key == key) {
+      i.done = true;
+      i.status = "Done";
+    }
   }
+}
+
+void FakeJira::assign(const std::string& key, const std::string& display_name, const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  for (auto& i : issues_) {
+    if (i.key == key) {
+      i.assignee_name = display_name;
+      i.assignee_account = account_id;
+    }
+  }
+}
+
+void FakeJira::move_to(const std::string& key, const std::string& status) {
+  std::lock_guard lock(mutex_);
+  for (auto& i : issues_) {
+    if (i.key == key) {
+      i.status = status;
+      i.done = status == "Done";
+    }
+  }
+}
+
+std::uint64_t FakeJira::searches() const {
+  std::lock_guard lock(mutex_);
+  return searches_;
 }
 
 FakeResponse FakeJira::handle(const FakeRequest& request) {
@@ -44,7 +117,37 @@ FakeResponse FakeJira::handle(const FakeRequest& request) {
   for (auto& i : issues_) {
     if (i.key == key) issue = &i;
   }
-  if (request.method == "GET" && t.find("/search?") != std::string::npos) {
+  if (request.method == "POST" && (t.ends_with("/search") || t.ends_with("/search/jql"))) {
+    ++searches_;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    std::string_view jql;
+    if (parser.parse(request.body).get(doc) != simdjson::SUCCESS || doc["jql"].get_string().get(jql) != simdjson::SUCCESS) {
+      return {400, "{\"errorMessages\":[\"jql is required\"]}"};
+    }
+    const auto labels = jql_values(std::string(jql), "labels");
+    const auto keys = jql_values(std::string(jql), "key");
+    if (labels.empty() && keys.empty()) return {400, "{\"errorMessages\":[\"Error in the JQL Query\"]}"};
+    for (const auto& k : keys) {
+      if (std::none_of(issues_.begin(), issues_.end(), [&](const Issue& i) { return i.key == k; })) {
+        return {400, "{\"errorMessages\":[\"An issue with key '" + k + "' does not exist for field 'key'.\"]}"};
+      }
+    }
+    std::string body = "{\"startAt\":0,\"maxResults\":100,\"issues\":[";
+    bool first = true;
+    for (const auto& i : issues_) {
+      const bool by_key = std::find(keys.begin(), keys.end(), i.key) != keys.end();
+      const bool by_label = std::any_of(i.labels.begin(), i.labels.end(), [&](const std::string& l) {
+        return std::find(labels.begin(), labels.end(), l) != labels.end();
+      });
+      if (!by_key && !by_label) continue;
+      if (!first) body += ',';
+      first = false;
+      body += issue_json(i);
+    }
+    return {200, body + "]}"};
+  }
+  if (request.method == "GET" && (t.find("/search?") != std::string::npos || t.find("/search/jql?") != std::string::npos)) {
     const auto label_at = t.find("labels%3D");
     const std::string wanted = label_at == std::string::npos ? "" : t.substr(label_at + 9);
     std::string body = "{\"issues\":[";
@@ -99,6 +202,7 @@ FakeResponse FakeJira::handle(const FakeRequest& request) {
       return {400, "{\"errorMessages\":[\"Transition is not valid\"]}"};
     }
     issue->done = to_done;
+    issue->status = to_done ? "Done" : "To Do";
     issue->transitions.push_back(to_done ? "Done" : "Reopen");
     return {204, ""};
   }
