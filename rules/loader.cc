@@ -37,7 +37,7 @@ constexpr std::array kDefaultKeys = {"when", "when_ignore_case", "field", "ignor
                                      "severity", "tags", "group_by", "problem", "author",
                                      "references"};
 constexpr std::array kProblemKeys = {"count", "within", "resolve_after", "hosts"};
-constexpr std::array kSessionKeys = {"id", "within", "wait_for", "distinct"};
+constexpr std::array kSessionKeys = {"id", "within", "wait_for", "wait_for_all", "in_order", "distinct"};
 constexpr std::array kPatternKeys = {"regex", "literal", "field", "ignore_case"};
 constexpr std::array kExampleKeys = {"line", "match", "fields"};
 
@@ -312,12 +312,15 @@ void FileReader::read_session(const YAML::Node& rule_node, Rule& rule) {
     }
     return;
   }
-  if (!node.IsMap()) return error(node, "'session' must be a mapping (id, within, wait_for, distinct)");
+  if (!node.IsMap()) return error(node, "'session' must be a mapping (id, within, wait_for, wait_for_all, in_order, distinct)");
   check_keys(node, kSessionKeys);
   if (!node["id"]) {
-    error(node, "'session' needs 'id': the capture that names a session");
+    error(node, "'session' needs 'id': the capture or field that names a session");
   } else if (auto id = scalar(node["id"], "session id")) {
-    if (!is_capture(*id)) error(node["id"], "session id '" + *id + "' is not a named group of this rule's patterns");
+    const auto ref = parse_field_ref(*id);
+    if (!is_capture(*id) && !(ref && ref->kind != FieldRef::Kind::kJson))
+      error(node["id"], "session id '" + *id + "' is neither a named group of this rule's patterns nor a field "
+                        "(host, app, procid, msgid, sd.<id>.<param>, service.*, labels.*)");
     rule.session.id = *id;
   }
   if (const YAML::Node n = node["within"]) {
@@ -326,17 +329,21 @@ void FileReader::read_session(const YAML::Node& rule_node, Rule& rule) {
     else if (ms.value() <= 0) error(n, "session 'within' must be longer than 0");
     else rule.session.within_ms = ms.value();
   }
-  if (const YAML::Node n = node["wait_for"]) {
-    rule.session.wait_for = string_list(n, "session wait_for");
-    for (const auto& name : rule.session.wait_for) {
-      if (!is_capture(name)) error(n, "session wait_for '" + name + "' is not a named group of this rule's patterns");
+  auto capture_list = [&](const char* key, std::vector<std::string>& names) {
+    const YAML::Node n = node[key];
+    if (!n) return;
+    names = string_list(n, std::string("session ") + key);
+    for (const auto& name : names) {
+      if (!is_capture(name)) error(n, std::string("session ") + key + " '" + name + "' is not a named group of this rule's patterns");
     }
-  }
-  if (const YAML::Node n = node["distinct"]) {
-    rule.session.distinct = string_list(n, "session distinct");
-    for (const auto& name : rule.session.distinct) {
-      if (!is_capture(name)) error(n, "session distinct '" + name + "' is not a named group of this rule's patterns");
-    }
+  };
+  capture_list("wait_for", rule.session.wait_for);
+  capture_list("wait_for_all", rule.session.wait_for_all);
+  capture_list("distinct", rule.session.distinct);
+  if (const YAML::Node n = node["in_order"]) {
+    rule.session.in_order = boolean(n, "session in_order").value_or(false);
+    if (rule.session.in_order && rule.session.wait_for_all.size() < 2)
+      error(n, "session 'in_order' orders the parts of 'wait_for_all', which needs at least two");
   }
 }
 

@@ -86,11 +86,21 @@ struct Recurrence {
 //                    dropped (<F-MLFGAINED>)
 // The state lives in daemon/detect/session_table.h.
 struct SessionSpec {
-  std::string id;                     // capture naming the session; empty: the rule has no session
+  // What names the session: a capture, else a record field (host, app, procid, msgid,
+  // sd.<id>.<param>, service.*, labels.*) as for group_by. Empty: the rule has no session.
+  std::string id;
   std::int64_t within_ms = 5 * 60 * 1000;  // a session with no line for this long is forgotten
   // An incident needs one of these fields (merged); a match with none waits for a later line of
   // its session that brings one, which then becomes the incident. Empty: no such need.
   std::vector<std::string> wait_for;
+  // Parts (captures) that must all have been seen in the session within `within_ms` before a
+  // match is an incident: lines that together show something (a Sigma temporal correlation).
+  // A match counts as the parts it set; the incident uses them up (the session is forgotten).
+  // Empty: no such need.
+  std::vector<std::string> wait_for_all;
+  // With wait_for_all: the parts must have been seen in the listed order; a part seen before
+  // the parts listed ahead of it is ignored (it may still count once they have been seen).
+  bool in_order = false;
   // A session that has seen two different values of these captures (a match's value: the first
   // of them it set) turns its notes and successes into incidents (several user names tried on
   // one connection). Empty: off.

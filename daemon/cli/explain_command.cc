@@ -100,7 +100,8 @@ void print_session(const SessionVerdict& v, std::ostream& out) {
   switch (v.step) {
     case detect::SessionStep::kIncident: out << "  session: incident, with the session's fields:"; break;
     case detect::SessionStep::kNoted: out << "  session: noted (no incident; remembered for the session):"; break;
-    case detect::SessionStep::kWaiting: out << "  session: waiting (no incident until a line of the session brings one of wait_for):"; break;
+    case detect::SessionStep::kWaiting: out << "  session: waiting (no incident until the session has one of wait_for, or every part of wait_for_all):";
+      break;
   }
   for (const auto& c : v.fields) out << " " << c.name << "=" << quoted(c.value);
   out << "\n";

@@ -129,7 +129,7 @@ int import_sigma(int argc, char** argv, int first) {
     return 1;
   }
   const auto results = rules_import::convert_sigma(args.operands(), mapping);
-  std::size_t written = 0, refused = 0, correlations = 0;
+  std::size_t written = 0, refused = 0, correlations = 0, folded = 0;
   for (const auto& r : results) {
     if (r.correlation) {
       if (r.refusal.empty()) ++correlations;
@@ -137,6 +137,9 @@ int import_sigma(int argc, char** argv, int first) {
         ++refused;
         std::cerr << r.source << ": correlation '" << r.title << "' not converted: " << r.refusal << "\n";
       }
+      if (r.rule_text.empty()) continue;  // applied to the rule it refers to, or refused
+    } else if (r.only_in_correlation) {
+      ++folded;  // Sigma `generate: false`: only part of a temporal correlation's rule
       continue;
     }
     if (r.rule_text.empty()) {
@@ -152,7 +155,8 @@ int import_sigma(int argc, char** argv, int first) {
     ++written;
   }
   std::cout << written << " rule files written to " << *out_dir << "; " << correlations
-            << " correlations applied; " << refused << " rules not converted\n";
+            << " correlations applied; " << folded << " rules only inside a correlation; " << refused
+            << " rules not converted\n";
   return 0;
 }
 

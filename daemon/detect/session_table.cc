@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace logsift::detect {
 
@@ -41,6 +42,8 @@ void decode_fields(std::string_view s, OnField on_field) {
     at += 2 + value_size;
   }
 }
+
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
 
 bool is_flag(std::string_view name) {
   return name == rules::kSessionNote || name == rules::kSessionEnd || name == rules::kSessionSuccess;
@@ -89,7 +92,7 @@ void SessionTable::apply(std::span<SessionMatch> matches, parsers::StringArena& 
 
 SessionStep SessionTable::step(SessionMatch& m, parsers::StringArena& arena, std::vector<rules::Capture>& fields) {
   const rules::SessionSpec& spec = m.rule->session;
-  const std::string_view id = value_of(m.captures, spec.id);
+  const std::string_view id = m.id;
   const bool success = has_set(m.captures, rules::kSessionSuccess);
   bool note = success || has_set(m.captures, rules::kSessionNote);
   const bool end = has_set(m.captures, rules::kSessionEnd);
@@ -138,33 +141,34 @@ SessionStep SessionTable::step(SessionMatch& m, parsers::StringArena& arena, std
     } else if (!end) {
       slot = open_slot(hash, key_, m.now_us);
       slots_[slot].distinct_first.assign(distinct);
+      slots_[slot].part_us.assign(spec.wait_for_all.size(), kNever);
     }
   }
   for (const rules::Capture& c : m.captures) overlay(c.name, c.value);
+  const bool parts_complete = slot != FlatIndex::kMissing && advance_parts(slots_[slot], spec, m);
 
   if (was_waiting || several) note = false;
+  const bool lacks_identity =
+      !note && !spec.wait_for.empty() && std::none_of(spec.wait_for.begin(), spec.wait_for.end(), [&](const std::string& name) {
+        return std::any_of(merged_.begin(), merged_.end(), [&](const auto& f) { return f.first == name; });
+      });
+  const bool lacks_parts = !spec.wait_for_all.empty() && !parts_complete;
   SessionStep result = SessionStep::kIncident;
-  if (note) {
-    result = SessionStep::kNoted;
-  } else if (!spec.wait_for.empty()) {
-    const bool known = std::any_of(spec.wait_for.begin(), spec.wait_for.end(), [&](const std::string& name) {
-      return std::any_of(merged_.begin(), merged_.end(), [&](const auto& f) { return f.first == name; });
-    });
-    if (!known) result = SessionStep::kWaiting;
-  }
+  if (note) result = SessionStep::kNoted;
+  else if (lacks_identity || lacks_parts) result = SessionStep::kWaiting;
   if (result == SessionStep::kIncident && took_fields) ++counters_.merged;
 
   for (const auto& [name, value] : merged_) fields.push_back(rules::Capture{arena.copy(name), arena.copy(value)});
   if (slot != FlatIndex::kMissing) {
     Slot& s = slots_[slot];
-    if (end) {
+    if (end || (result == SessionStep::kIncident && parts_complete)) {
       ++counters_.ended;
       drop(slot);
     } else {
       encoded_.clear();
       for (const auto& [name, value] : merged_) encode_field(encoded_, name, value);
       s.fields.swap(encoded_);
-      s.waiting = result == SessionStep::kWaiting;
+      s.waiting = lacks_identity;
       s.last_us = std::max(s.last_us, m.now_us);
       s.within_us = spec.within_ms * 1000;
       unlink(slot);
@@ -172,6 +176,27 @@ SessionStep SessionTable::step(SessionMatch& m, parsers::StringArena& arena, std
     }
   }
   return result;
+}
+
+bool SessionTable::advance_parts(Slot& s, const rules::SessionSpec& spec, const SessionMatch& m) {
+  const std::size_t n = spec.wait_for_all.size();
+  if (n == 0) return false;
+  if (s.part_us.size() != n) s.part_us.assign(n, kNever);  // the rule was reloaded with other parts
+  const std::int64_t oldest = m.now_us - spec.within_ms * 1000;
+  auto recent = [&](std::int64_t at) { return at != kNever && at >= oldest; };
+  if (!spec.in_order) {
+    for (std::size_t k = 0; k < n; ++k) {
+      if (has_set(m.captures, spec.wait_for_all[k])) s.part_us[k] = std::max(s.part_us[k], m.now_us);
+    }
+    return std::all_of(s.part_us.begin(), s.part_us.end(), recent);
+  }
+  // Last part first, so that one line setting parts k and k+1 does not follow itself.
+  for (std::size_t k = n; k-- > 0;) {
+    if (!has_set(m.captures, spec.wait_for_all[k])) continue;
+    if (k == 0) s.part_us[0] = std::max(s.part_us[0], m.now_us);
+    else if (recent(s.part_us[k - 1])) s.part_us[k] = std::max(s.part_us[k], s.part_us[k - 1]);
+  }
+  return recent(s.part_us[n - 1]);
 }
 
 std::uint32_t SessionTable::find(std::uint64_t hash, std::string_view key) {

@@ -3,14 +3,16 @@
 // fail2ban ties the lines of one sshd connection together by the process id in their prefix
 // (<F-MLFID>): "Connection from 192.0.2.7" names the address, a later "Disconnecting: Too many
 // authentication failures for root" of the same process is the failure, and the ban needs both.
-// A rule with `session: { id: CAPTURE }` does the same: each match is keyed by (rule id, the
-// record's host, the value of CAPTURE), its captures are merged over what the session remembered
-// (later values win), and the step decides what the match becomes:
+// A rule with `session: { id: NAME }` does the same: each match is keyed by (rule id, the
+// record's host, the value of NAME: a capture or a record field, resolved by the caller), its
+// captures are merged over what the session remembered (later values win), and the step decides
+// what the match becomes:
 //
 //   kIncident  an incident carrying the merged fields
 //   kNoted     no incident; the captures are remembered (session_note, session_success)
-//   kWaiting   no incident yet: none of `wait_for` is known; the session is marked, and its next
-//              matching line becomes an incident even if it is only a note (fail2ban's "pending")
+//   kWaiting   no incident yet: none of `wait_for` is known (the session is marked, and its next
+//              matching line becomes an incident even if it is only a note: fail2ban's "pending"),
+//              or not every part of `wait_for_all` has been seen within `within`
 //
 // The rules, as fail2ban 1.0.2's Filter._mergeFailure applies them:
 //   - session_end forgets the session after this line (the line still merges and may be an
@@ -18,6 +20,12 @@
 //   - session_success drops the waiting mark; with session_note it makes the line no incident.
 //   - A waiting mark, or a second value of `distinct` (several user names tried on one
 //     connection), turns a note or success into an incident.
+//   - wait_for_all (a Sigma temporal correlation): the session keeps, per part, the last time it
+//     was seen; a match is an incident when every part was seen no longer than `within` before
+//     it, and the incident uses the parts up (the session is forgotten, counted as ended).
+//     With in_order, part k keeps instead the latest start time of an in-order run of parts
+//     1..k: a part seen before the ones listed ahead of it is ignored, and the incident comes
+//     when the last part completes a run that started no longer than `within` before it.
 //   - A session with no line for `within` is forgotten (expired). Time is the caller's `now_us`
 //     (event time in replay, arrival time live); a line older than the session does not expire it.
 //
@@ -50,7 +58,7 @@ std::string_view session_step_name(SessionStep step);  // "incident", "noted", "
 struct SessionCounters {
   std::uint64_t open = 0;      // sessions held now
   std::uint64_t started = 0;
-  std::uint64_t ended = 0;     // by session_end
+  std::uint64_t ended = 0;     // by session_end, or by an incident that used up wait_for_all
   std::uint64_t expired = 0;   // no line for `within`
   std::uint64_t evicted = 0;   // dropped unexpired at the max_sessions cap
   std::uint64_t merged = 0;    // incidents that took fields from earlier lines
@@ -62,6 +70,7 @@ struct SessionMatch {
   std::string_view host;                    // the record's host (or sender)
   std::span<const rules::Capture> captures; // the match's own captures
   std::int64_t now_us = 0;
+  std::string_view id;                      // the value of the rule's session id (empty: none)
   // Outputs: the step, and the merged fields in apply()'s `fields` [fields_begin, fields_end)
   // (session flag captures left out).
   SessionStep step = SessionStep::kIncident;
@@ -86,6 +95,9 @@ class SessionTable {
     std::string key;     // rule id '\0' host '\0' session id
     std::string fields;  // encoded name/value pairs (see session_table.cc)
     std::string distinct_first;  // first value of the rule's `distinct` capture
+    // Per part of `wait_for_all`: when it was last seen (in_order: the start of the latest
+    // in-order run through it); kNever when not seen.
+    std::vector<std::int64_t> part_us;
     std::uint64_t hash = 0;
     std::int64_t last_us = 0;
     std::int64_t within_us = 0;
@@ -97,6 +109,7 @@ class SessionTable {
   };
 
   SessionStep step(SessionMatch& match, parsers::StringArena& arena, std::vector<rules::Capture>& fields);
+  static bool advance_parts(Slot& s, const rules::SessionSpec& spec, const SessionMatch& m);
   std::uint32_t find(std::uint64_t hash, std::string_view key);
   std::uint32_t open_slot(std::uint64_t hash, std::string_view key, std::int64_t now_us);
   void drop(std::uint32_t slot);

@@ -93,8 +93,11 @@ void RecordProcessor::detect_batch(std::vector<detect::Alert>& alerts) {
     const rules::Rule& rule = rules[m.rule_index];
     if (!rule.session.enabled()) continue;
     const parsers::Record& record = records_[m.record_index];
-    session_matches_.push_back(detect::SessionMatch{&rule, detect::host_or_sender(record), matcher_->fields(m),
-                                                    times_us_[m.record_index]});
+    const auto captures = matcher_->fields(m);
+    // The session id is a capture or a record field, looked up as a group_by name is.
+    const std::string_view id = detect::group_value(detect::Incident{&rule, &record, captures}, rule.session.id);
+    session_matches_.push_back(
+        detect::SessionMatch{&rule, detect::host_or_sender(record), captures, times_us_[m.record_index], id});
   }
   detect_.sessions().apply(session_matches_, arena_, session_fields_);
   std::size_t next_session = 0;

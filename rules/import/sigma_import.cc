@@ -9,13 +9,16 @@
 
 #include "rules/import/rule_text.h"
 #include "rules/import/sigma_condition.h"
+#include "rules/import/sigma_correlation.h"
 
 namespace logsift::rules_import {
 
 namespace {
 
 namespace fs = std::filesystem;
+using sigma::Converted;
 using sigma::Formula;
+using sigma::string_list;
 using sigma::Literal;
 using sigma::Term;
 
@@ -36,27 +39,6 @@ const std::map<std::string, std::vector<std::string>>& service_programs() {
       {"guacamole", {"guacd", "guacamole"}},
   };
   return table;
-}
-
-// A detection rule as converted, before correlations add their thresholds.
-struct Converted {
-  std::string sigma_id, sigma_name, title, description, level, file;
-  std::vector<std::string> authors, references, tags, when_apps;
-  std::vector<std::pair<std::string, std::vector<std::string>>> when;  // field -> values (any case)
-  std::vector<std::pair<std::string, std::string>> patterns, ignores;  // (field, regex)
-  std::vector<std::string> group_by;
-  std::string problem;
-};
-
-std::vector<std::string> string_list(const YAML::Node& n) {
-  std::vector<std::string> out;
-  if (n && n.IsScalar()) out.push_back(n.Scalar());
-  if (n && n.IsSequence()) {
-    for (const auto& item : n) {
-      if (item.IsScalar()) out.push_back(item.Scalar());
-    }
-  }
-  return out;
 }
 
 // One conjunction on a single field -> one regex (look-aheads when it has several literals).
@@ -101,8 +83,7 @@ Expected<Converted, std::string> convert_detection(const YAML::Node& doc, const 
   if (c.sigma_id.empty()) return Unexpected{std::string("no id")};
   c.description = doc["description"] && doc["description"].IsScalar() ? doc["description"].Scalar() : "";
   c.level = doc["level"] ? doc["level"].Scalar() : "medium";
-  if (c.level != "informational" && c.level != "low" && c.level != "medium" && c.level != "high" && c.level != "critical")
-    return Unexpected{"level '" + c.level + "' is not a Sigma level"};
+  if (!sigma::is_sigma_level(c.level)) return Unexpected{"level '" + c.level + "' is not a Sigma level"};
   c.authors = string_list(doc["author"]);
   c.references = string_list(doc["references"]);
   c.tags = string_list(doc["tags"]);
@@ -167,64 +148,6 @@ Expected<Converted, std::string> convert_detection(const YAML::Node& doc, const 
   return c;
 }
 
-std::string mapped_group_field(const std::string& sigma_field, const FieldMapping& mapping) {
-  auto it = mapping.fields.find(sigma_field);
-  if (it == mapping.fields.end()) return {};
-  const std::string& f = it->second;
-  if (f == "host" || f == "app" || f == "procid" || f == "msgid" || f.starts_with("sd.")) return f;
-  return {};
-}
-
-// Applies a correlation rule to the detection rule it names; the refusal reason otherwise.
-std::string apply_correlation(const YAML::Node& doc, std::vector<Converted>& rules, const FieldMapping& mapping) {
-  const YAML::Node corr = doc["correlation"];
-  if (!corr.IsMap()) return "'correlation' must be a mapping";
-  const std::string type = corr["type"] ? corr["type"].Scalar() : "";
-  const auto referenced = string_list(corr["rules"]);
-  if (type == "temporal" || type == "temporal_ordered")
-    return "temporal correlation (several rules within a window) has no logsift equivalent: a problem recurs one signature";
-  if (type != "event_count" && type != "value_count") return "correlation type '" + type + "' is not supported";
-  if (referenced.size() != 1) return "a count over several rules has no logsift equivalent (one rule per signature)";
-  auto target = std::find_if(rules.begin(), rules.end(), [&](const Converted& c) {
-    return c.sigma_id == referenced[0] || (!c.sigma_name.empty() && c.sigma_name == referenced[0]);
-  });
-  if (target == rules.end()) return "refers to rule '" + referenced[0] + "', which was not converted";
-  const std::string timespan = corr["timespan"] ? corr["timespan"].Scalar() : "";
-  if (timespan.empty()) return "no timespan";
-  const YAML::Node cond = corr["condition"];
-  if (!cond || !cond.IsMap()) return "no condition";
-  long long threshold = 0;
-  for (const auto& kv : cond) {
-    const std::string op = kv.first.Scalar();
-    if (op == "field") continue;
-    long long n = 0;
-    try {
-      n = std::stoll(kv.second.Scalar());
-    } catch (...) {
-      return "condition value '" + kv.second.Scalar() + "' is not a number";
-    }
-    if (op == "gte") threshold = n;
-    else if (op == "gt") threshold = n + 1;
-    else return "condition '" + op + "' has no logsift equivalent (a problem opens at a count or more)";
-  }
-  if (threshold <= 0) return "no gte/gt threshold";
-  std::vector<std::string> group_by;
-  for (const auto& g : string_list(corr["group-by"])) {
-    const std::string f = mapped_group_field(g, mapping);
-    if (f.empty()) return "group-by field '" + g + "' has no logsift field (host, app, procid, msgid, sd.<id>.<param>)";
-    group_by.push_back(f);
-  }
-  if (type == "value_count") {
-    const std::string field = cond["field"] ? mapped_group_field(cond["field"].Scalar(), mapping) : "";
-    if (field != "host") return "value_count of a field other than the host has no logsift equivalent (distinct hosts only)";
-    target->problem = "hosts: " + std::to_string(threshold) + ", within: " + timespan;
-  } else {
-    target->problem = "count: " + std::to_string(threshold) + ", within: " + timespan;
-  }
-  target->group_by = group_by;
-  return {};
-}
-
 std::string render(const Converted& c) {
   std::string y;
   y += "# Imported by `logsift import sigma` from " + c.file + ".\n";
@@ -252,6 +175,7 @@ std::string render(const Converted& c) {
     y += "]\n";
   }
   if (!c.problem.empty()) y += "    problem: { " + c.problem + " }\n";
+  if (!c.session.empty()) y += "    session: { " + c.session + " }\n";
   auto patterns = [&](const char* key, const std::vector<std::pair<std::string, std::string>>& list) {
     if (list.empty()) return;
     y += std::string("    ") + key + ":\n";
@@ -349,16 +273,36 @@ std::vector<SigmaConversion> convert_sigma(const std::vector<std::string>& paths
       out.push_back(std::move(result));
     }
   }
-  for (auto& [doc, index] : correlations) {
-    std::string refusal;
-    try {
-      refusal = apply_correlation(doc, converted, mapping);
-    } catch (const YAML::Exception& e) {
-      refusal = "unexpected structure: " + e.msg;
+  std::vector<std::string> correlation_names;
+  for (const auto& [doc, index] : correlations) {
+    for (const char* key : {"id", "name"}) {
+      if (doc[key] && doc[key].IsScalar()) correlation_names.push_back(doc[key].Scalar());
     }
-    out[index].refusal = refusal;
   }
-  for (std::size_t i = 0; i < converted.size(); ++i) out[converted_at[i]].rule_text = render(converted[i]);
+  for (auto& [doc, index] : correlations) {
+    sigma::CorrelationResult applied;
+    try {
+      applied = sigma::apply_correlation(doc, converted, mapping, correlation_names);
+    } catch (const YAML::Exception& e) {
+      applied.refusal = "unexpected structure: " + e.msg;
+    }
+    out[index].refusal = applied.refusal;
+    if (applied.refusal.empty() && !applied.rule.sigma_id.empty()) {
+      applied.rule.file = out[index].source;
+      out[index].rule_id = "sigma." + rule_id_from(applied.rule.sigma_id);
+      out[index].rule_text = render(applied.rule);
+    }
+  }
+  for (std::size_t i = 0; i < converted.size(); ++i) {
+    SigmaConversion& result = out[converted_at[i]];
+    if (converted[i].only_in_correlation && !converted[i].needed_alone) {
+      // Sigma's default: a rule named by a correlation that does not `generate` it is no alert
+      // of its own; its patterns live on in the correlation's rule.
+      result.only_in_correlation = true;
+      continue;
+    }
+    result.rule_text = render(converted[i]);
+  }
   return out;
 }
 

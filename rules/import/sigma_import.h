@@ -9,11 +9,15 @@
 // patterns, every conjunction on one field becomes one pattern (look-aheads join its terms), and
 // exact values on other fields become `when` conditions when the rule has a single conjunction.
 // level -> severity, tags -> tags (ATT&CK ids reach alerts as threat.technique.id), id -> uuid,
-// title -> name, author and references are kept. Correlation rules set `problem:` on the rule they
-// refer to: event_count (count within timespan, grouped by group-by) and value_count of `host`
-// (distinct hosts); what logsift's sliding-window recurrence cannot express (temporal, other
-// value counts, lt/lte/eq/neq conditions) is refused with the reason. Rules that cannot be
-// converted faithfully are listed with the reason; nothing is guessed. Stateless; thread-safe.
+// title -> name, author and references are kept. Correlation rules (sigma_correlation.h):
+// event_count (count within timespan, grouped by group-by) and value_count of `host` (distinct
+// hosts) set `problem:` on the rule they refer to; temporal and temporal_ordered become a rule of
+// their own with a `session:` that waits for every named rule within the timespan (in order for
+// temporal_ordered), and the named rules are then no rule files of their own unless the
+// correlation says `generate: true`. What logsift cannot express (other value counts,
+// lt/lte/eq/neq conditions, temporal conditions asking for fewer than all rules, chained
+// correlations) is refused with the reason. Rules that cannot be converted faithfully are listed
+// with the reason; nothing is guessed. Stateless; thread-safe.
 #pragma once
 
 #include <map>
@@ -42,7 +46,11 @@ struct SigmaConversion {
   std::string rule_id;       // the logsift rule id, empty when not converted
   std::string rule_text;     // the YAML rule file, empty when not converted
   std::string refusal;       // why not converted
-  bool correlation = false;  // a correlation rule (applied to the rule it refers to)
+  bool correlation = false;  // a correlation rule: applied to the rule it refers to, or (temporal)
+                             // with a rule_text of its own
+  // A detection rule that only a temporal correlation uses (Sigma `generate: false`, the
+  // default): converted, but written only as part of the correlation's rule.
+  bool only_in_correlation = false;
 };
 
 // Converts every rule in `paths` (files or folders, *.yml / *.yaml, several YAML documents per

@@ -161,6 +161,6 @@ rules:
   auto checked = run_logsift("check '" + (dir / "rules.yaml").string() + "'", dir);
   CHECK(checked.status != 0);
   INFO(checked.err);
-  CHECK(checked.err.find("rules.yaml:6: rule t.session: session id 'session_id' is not a named group") != std::string::npos);
+  CHECK(checked.err.find("rules.yaml:6: rule t.session: session id 'session_id' is neither a named group") != std::string::npos);
   CHECK(checked.err.find("rule t.flag: a pattern captures 'session_end', which only means something with 'session:'") != std::string::npos);
 }

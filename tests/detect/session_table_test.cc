@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "daemon/detect/incident.h"
+#include "parsers/line_parser.h"
 #include "tests/allocation_counter.h"
 
 using namespace logsift;
@@ -36,7 +38,12 @@ struct Feeder {
     std::map<std::string, std::string> fields;
   };
   Result feed(std::vector<rules::Capture> captures, std::int64_t now_us = 0, std::string_view host = "edge3") {
-    SessionMatch m{&rule, host, captures, now_us};
+    // As the pipeline does: the id is the capture the rule names, else the host.
+    std::string_view id = rule.session.id == "host" ? host : std::string_view{};
+    for (const auto& c : captures) {
+      if (c.name == rule.session.id) id = c.value;
+    }
+    SessionMatch m{&rule, host, captures, now_us, id};
     table.apply(std::span<SessionMatch>(&m, 1), arena, fields);
     Result r{m.step, {}};
     for (std::uint32_t i = m.fields_begin; i < m.fields_end; ++i) r.fields[std::string(fields[i].name)] = std::string(fields[i].value);
@@ -118,7 +125,7 @@ TEST_CASE("a full session table allocates nothing per match in steady state", "[
       f.fields.clear();
       const std::string id = "sshd[" + std::to_string(i % 100) + "]";
       std::vector<rules::Capture> caps = {{"session_id", id}, {"session_note", "x"}, {"source_ip", "192.0.2.77"}};
-      SessionMatch m{&f.rule, "edge3", caps, static_cast<std::int64_t>(n * 200 + i) * kSecond / 100};
+      SessionMatch m{&f.rule, "edge3", caps, static_cast<std::int64_t>(n * 200 + i) * kSecond / 100, id};
       const std::size_t before = logsift::testing::allocation_count();
       f.table.apply(std::span<SessionMatch>(&m, 1), f.arena, f.fields);
       if (n > 2) CHECK(logsift::testing::allocation_count() == before);
@@ -126,4 +133,110 @@ TEST_CASE("a full session table allocates nothing per match in steady state", "[
   };
   for (int n = 0; n < 4; ++n) round(n);
   CHECK(f.table.counters().evicted > 0);
+}
+
+namespace {
+
+constexpr std::int64_t kMinute = 60 * kSecond;
+
+// A rule whose incident needs the parts step_a, step_b and step_c within ten minutes, per host.
+void use_parts(Feeder& f, bool in_order) {
+  f.rule.id = "sigma.temporal";
+  f.rule.session = {};
+  f.rule.session.id = "host";
+  f.rule.session.within_ms = 10 * 60'000;
+  f.rule.session.wait_for_all = {"step_a", "step_b", "step_c"};
+  f.rule.session.in_order = in_order;
+}
+
+SessionStep part(Feeder& f, const char* name, std::int64_t at_us, std::string_view host = "edge3") {
+  return f.feed({{name, ""}}, at_us, host).step;
+}
+
+}  // namespace
+
+TEST_CASE("wait_for_all holds the incident back until every part was seen, in any order", "[detect][session]") {
+  Feeder f;
+  use_parts(f, false);
+  CHECK(part(f, "step_c", 0) == SessionStep::kWaiting);
+  CHECK(part(f, "step_a", 1 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_b", 2 * kMinute, "edge4") == SessionStep::kWaiting);  // another host: another session
+  const auto done = f.feed({{"step_b", ""}, {"user_name", "root"}}, 3 * kMinute);
+  CHECK(done.step == SessionStep::kIncident);
+  CHECK(done.fields.count("step_a") == 1);
+  CHECK(done.fields.count("step_c") == 1);
+  CHECK(done.fields.at("user_name") == "root");
+  // The incident used the parts up: a new one needs all three again.
+  CHECK(part(f, "step_a", 4 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_b", 4 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_c", 5 * kMinute) == SessionStep::kIncident);
+  CHECK(f.table.counters().ended == 2);
+}
+
+TEST_CASE("wait_for_all forgets a part seen longer than within ago", "[detect][session]") {
+  Feeder f;
+  use_parts(f, false);
+  CHECK(part(f, "step_a", 0) == SessionStep::kWaiting);
+  CHECK(part(f, "step_b", 6 * kMinute) == SessionStep::kWaiting);
+  // step_a is eleven minutes old when step_c comes: the session lives on, step_a does not count.
+  CHECK(part(f, "step_c", 11 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_a", 12 * kMinute) == SessionStep::kIncident);
+  // A session with no line for the window is forgotten altogether.
+  CHECK(part(f, "step_a", 20 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_b", 20 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_c", 31 * kMinute) == SessionStep::kWaiting);
+  CHECK(f.table.counters().expired == 1);
+}
+
+TEST_CASE("in_order needs the parts in the listed order and ignores a part seen too early", "[detect][session]") {
+  Feeder f;
+  use_parts(f, true);
+  CHECK(part(f, "step_b", 0) == SessionStep::kWaiting);  // before step_a: ignored
+  CHECK(part(f, "step_c", 1 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_a", 2 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_c", 3 * kMinute) == SessionStep::kWaiting);  // step_b has not followed step_a yet
+  CHECK(part(f, "step_b", 4 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_c", 5 * kMinute) == SessionStep::kIncident);
+
+  // All three parts seen, but c before b: no incident until a c follows the b.
+  CHECK(part(f, "step_a", 6 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_c", 7 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_b", 8 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_c", 9 * kMinute) == SessionStep::kIncident);
+}
+
+TEST_CASE("in_order needs the whole run within the window and takes its latest start", "[detect][session]") {
+  Feeder f;
+  use_parts(f, true);
+  CHECK(part(f, "step_a", 0) == SessionStep::kWaiting);
+  CHECK(part(f, "step_b", 5 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_c", 11 * kMinute) == SessionStep::kWaiting);  // the run began eleven minutes ago
+  CHECK(part(f, "step_a", 12 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_a", 14 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_b", 15 * kMinute) == SessionStep::kWaiting);
+  CHECK(part(f, "step_c", 24 * kMinute) == SessionStep::kIncident);  // the run from 14m is ten minutes long
+}
+
+TEST_CASE("a session keyed by a record field ties lines of one process together", "[detect][session]") {
+  // The pipeline resolves a session id that is no capture as a group_by name: here the procid.
+  Feeder f;
+  use_parts(f, false);
+  f.rule.session.id = "procid";
+  parsers::LineParser parser;
+  auto feed_line = [&](const std::string& line, std::int64_t at_us) {
+    const parsers::Record record = parser.parse(line);
+    std::vector<rules::Capture> caps;
+    for (const char* name : {"step_a", "step_b", "step_c"}) {
+      if (record.message.find(name) != std::string_view::npos) caps.push_back({name, ""});
+    }
+    const std::string_view id = group_value(Incident{&f.rule, &record, caps}, f.rule.session.id);
+    SessionMatch m{&f.rule, host_or_sender(record), caps, at_us, id};
+    f.table.apply(std::span<SessionMatch>(&m, 1), f.arena, f.fields);
+    return m.step;
+  };
+  CHECK(feed_line("Mar  9 07:12:44 edge3 app[11]: step_a", 0) == SessionStep::kWaiting);
+  CHECK(feed_line("Mar  9 07:12:45 edge3 app[12]: step_b", kSecond) == SessionStep::kWaiting);
+  CHECK(feed_line("Mar  9 07:12:46 edge3 app[12]: step_c", 2 * kSecond) == SessionStep::kWaiting);
+  CHECK(feed_line("Mar  9 07:12:47 edge3 app[11]: step_b step_c", 3 * kSecond) == SessionStep::kIncident);
+  CHECK(f.table.counters().started == 2);
 }

@@ -195,3 +195,46 @@ rules:
   CHECK_THAT(errors.at(3), Catch::Contains("session distinct 'user' is not a named group"));
   CHECK_THAT(errors.at(4), Catch::Contains("f.yaml:7: rule flag: a pattern captures 'session_note'"));
 }
+
+TEST_CASE("a session may be named by a record field and wait for all of its parts, in order", "[rules]") {
+  LoadedRules loaded;
+  load_rule_text(R"(ruleset: t
+rules:
+  - id: t
+    name: T
+    match: ['failed password(?<part_1>)', 'session opened for user root(?<part_2>)']
+    session: { id: host, within: 10m, wait_for_all: [part_1, part_2], in_order: true }
+)", "f.yaml", loaded);
+  for (const auto& e : loaded.errors) FAIL(e.to_string());
+  REQUIRE(loaded.rules.size() == 1);
+  const SessionSpec& s = loaded.rules[0].session;
+  CHECK(s.id == "host");
+  CHECK(s.within_ms == 10 * 60 * 1000);
+  CHECK(s.wait_for_all == std::vector<std::string>{"part_1", "part_2"});
+  CHECK(s.in_order);
+
+  const auto errors = errors_of(R"(ruleset: t
+rules:
+  - id: a
+    name: A
+    match: 'x(?<part_1>)'
+    session: { id: json.user, wait_for_all: [part_1, part_9] }
+  - id: b
+    name: B
+    match: 'x(?<part_1>)'
+    session:
+      id: procid
+      wait_for_all: [part_1]
+      in_order: true
+  - id: c
+    name: C
+    match: 'x(?<part_1>)'
+    session: { id: app, wait_for_all: part_1, in_order: maybe }
+)");
+  REQUIRE(errors.size() == 4);
+  CHECK_THAT(errors.at(0), Catch::Contains("f.yaml:6: rule a: session id 'json.user' is neither a named group"));
+  CHECK_THAT(errors.at(1), Catch::Contains("f.yaml:6: rule a: session wait_for_all 'part_9' is not a named group"));
+  CHECK_THAT(errors.at(2), Catch::Contains("f.yaml:13: rule b: session 'in_order' orders the parts of 'wait_for_all'"));
+  CHECK_THAT(errors.at(3), Catch::Contains("f.yaml:17: rule c:"));
+  CHECK_THAT(errors.at(3), Catch::Contains("in_order"));
+}

@@ -150,7 +150,87 @@ TEST_CASE("sigma event_count and value_count correlations become problem setting
   results = convert_sigma({(dir / "r.yml").string()}, FieldMapping::syslog_default());
   REQUIRE(results.size() == 3);
   CHECK(results[0].rule_text.find("problem: { hosts: 3, within: 1h }") != std::string::npos);
-  CHECK(results[2].refusal.find("temporal correlation") != std::string::npos);
+  CHECK(results[2].refusal == "refers to rule 'other', which was not converted");
+}
+
+namespace {
+
+std::string keyword_rule(const std::string& name, int n, const std::string& keyword, const std::string& service = "") {
+  return "title: " + name + "\nid: 5f1a2c3d-0000-4000-8000-00000000010" + std::to_string(n) + "\nname: " + name +
+         "\nauthor: Jane Doe\nlogsource:\n  product: linux\n" + (service.empty() ? "" : "  service: " + service + "\n") +
+         "detection:\n  keywords:\n    - '" + keyword + "'\n  condition: keywords\n---\n";
+}
+
+std::string temporal(const std::string& type, const std::string& rules, const std::string& extra = "  group-by: [Hostname]\n") {
+  return "title: Together\nname: together\nid: 5f1a2c3d-0000-4000-8000-000000000200\nlevel: critical\ntags: [attack.t1136]\n"
+         "correlation:\n  type: " + type + "\n  rules: " + rules + "\n" + extra + "  timespan: 5m\n";
+}
+
+std::vector<SigmaConversion> convert_text(const std::string& name, const std::string& yaml) {
+  auto dir = scratch(name);
+  std::ofstream(dir / "r.yml") << yaml;
+  return convert_sigma({(dir / "r.yml").string()}, FieldMapping::syslog_default());
+}
+
+}  // namespace
+
+TEST_CASE("sigma temporal correlations become a session rule waiting for every rule they name", "[rules_import]") {
+  const std::string named = keyword_rule("failed_login", 1, "authentication failure") +
+                            keyword_rule("new_user", 2, "new user: name=") + keyword_rule("sudo_shell", 3, "COMMAND=/bin/bash");
+  auto results = convert_text("temporal", named + temporal("temporal", "[failed_login, new_user]"));
+  REQUIRE(results.size() == 4);
+  const SigmaConversion& corr = results[3];
+  INFO(corr.refusal << "\n" << corr.rule_text);
+  CHECK(corr.correlation);
+  CHECK(corr.refusal.empty());
+  CHECK(corr.rule_id == "sigma.5f1a2c3d-0000-4000-8000-000000000200");
+  CHECK(corr.rule_text.find("severity: critical") != std::string::npos);
+  CHECK(corr.rule_text.find("group_by: [host]") != std::string::npos);
+  CHECK(corr.rule_text.find("session: { id: host, within: 5m, wait_for_all: [part_1, part_2] }") != std::string::npos);
+  CHECK(corr.rule_text.find("(?<part_2>)") != std::string::npos);
+  // Each pattern still matches what its Sigma rule matched.
+  CHECK(matches(corr, {kPrefix + "authentication failure; user=root", kPrefix + "new user: name=x", kPrefix + "COMMAND=/bin/bash"}) ==
+        std::vector<bool>{true, true, false});
+  // Sigma's default `generate: false`: the named rules are no alerts of their own; the third one is.
+  CHECK(results[0].only_in_correlation);
+  CHECK(results[0].rule_text.empty());
+  CHECK(results[1].only_in_correlation);
+  CHECK(!results[2].only_in_correlation);
+  CHECK(!results[2].rule_text.empty());
+
+  auto ordered = convert_text("ordered", named + temporal("temporal_ordered", "[failed_login, new_user, sudo_shell]",
+                                                         "  group-by: [host, app]\n  generate: true\n  condition: { gte: 3 }\n"));
+  REQUIRE(ordered.size() == 4);
+  INFO(ordered[3].refusal << "\n" << ordered[3].rule_text);
+  CHECK(ordered[3].rule_text.find("group_by: [host, app]") != std::string::npos);
+  CHECK(ordered[3].rule_text.find("session: { id: app, within: 5m, wait_for_all: [part_1, part_2, part_3], in_order: true }") !=
+        std::string::npos);
+  matches(ordered[3], {kPrefix + "x"});  // loads and compiles
+  CHECK(!ordered[0].rule_text.empty());  // generate: true keeps the named rules
+}
+
+TEST_CASE("sigma temporal correlations logsift cannot hold are refused with the reason", "[rules_import]") {
+  const std::string named = keyword_rule("failed_login", 1, "authentication failure") +
+                            keyword_rule("new_user", 2, "new user: name=") + keyword_rule("sudo_shell", 3, "sudo", "sudo");
+  auto refusal = [&](const std::string& corr) {
+    auto results = convert_text("temporal-refused", named + corr);
+    REQUIRE(results.size() == 4);
+    CHECK(results[3].rule_text.empty());
+    CHECK(!results[0].only_in_correlation);  // a refused correlation leaves its rules alone
+    return results[3].refusal;
+  };
+  CHECK(refusal(temporal("temporal", "[failed_login, new_user]", "  group-by: [Hostname]\n  condition: { gte: 1 }\n")) ==
+        "condition asks for 1 of the 2 rules; a logsift session waits for all of them");
+  CHECK(refusal(temporal("temporal", "[failed_login, new_user]", "  group-by: [Hostname]\n  condition: { lt: 2 }\n"))
+            .find("condition 'lt'") != std::string::npos);
+  CHECK(refusal(temporal("temporal", "[failed_login, new_user]", "  group-by: [app]\n")) ==
+        "group-by without the host: logsift sessions never span hosts");
+  CHECK(refusal(temporal("temporal", "[failed_login, new_user]", "  group-by: [host, User]\n"))
+            .find("group-by field 'User' has no logsift field") != std::string::npos);
+  CHECK(refusal(temporal("temporal", "[failed_login, sudo_shell]")).find("differ in programs") != std::string::npos);
+  CHECK(refusal(temporal("temporal", "[failed_login, together]")) ==
+        "refers to correlation 'together': correlations over correlations have no logsift equivalent");
+  CHECK(refusal(temporal("temporal", "[failed_login]")) == "a temporal correlation needs at least two rules");
 }
 
 TEST_CASE("the stored SigmaHQ Linux builtin rules convert and load", "[rules_import]") {
@@ -160,10 +240,16 @@ TEST_CASE("the stored SigmaHQ Linux builtin rules convert and load", "[rules_imp
     return;
   }
   auto results = convert_sigma({corpus.string()}, FieldMapping::syslog_default());
-  std::size_t converted = 0;
-  std::string all_rules = "ruleset: sigma.linux\nrules:\n";
+  std::size_t converted = 0, correlations = 0, correlations_refused = 0;
   for (const auto& r : results) {
     INFO(r.source << ": " << r.refusal);
+    if (r.correlation) {
+      ++correlations;
+      if (!r.refusal.empty()) {
+        ++correlations_refused;
+        WARN(r.source << ": correlation refused: " << r.refusal);
+      }
+    }
     if (r.rule_text.empty()) continue;
     ++converted;
     logsift::rules::LoadedRules loaded;
@@ -172,7 +258,8 @@ TEST_CASE("the stored SigmaHQ Linux builtin rules convert and load", "[rules_imp
     auto set = logsift::rules::RuleSet::compile(std::move(loaded.rules), {});
     CHECK(set);
   }
-  WARN("sigma-linux: " << converted << " of " << results.size() << " rules converted");
+  WARN("sigma-linux: " << converted << " of " << results.size() << " rules converted; " << correlations
+                        << " correlations, " << correlations_refused << " refused");
   CHECK(results.size() == 22);
   CHECK(converted == 22);
 }
