@@ -120,7 +120,8 @@ class Detector {
   bool acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t now_us);
 
   // Describes every open problem as the problem.opened alert it would carry now (counts, hosts,
-  // latest line, SLA clock and acknowledgement as they stand), appended to `out`, without
+  // latest line, CMDB context, SLA clock and acknowledgement as they stand; problem.escalated
+  // when its deadline passed unacknowledged), appended to `out`, without
   // emitting or counting anything: for displays (the status page after a restart) and for asking
   // who took a problem on. Cost is proportional to the number of signatures.
   void describe_open_problems(std::int64_t now_us, std::vector<Alert>& out) const;

@@ -151,8 +151,9 @@ void Detector::Impl::emit_problem(SignatureState& s, AlertAction action, std::in
 void Detector::Impl::describe_open_problems(std::int64_t now_us, std::vector<Alert>& out) const {
   for (const SignatureState* s = table_.oldest(); s != nullptr; s = table_.newer(*s)) {
     if (s->problem != ProblemState::kOpen) continue;
-    Alert a = make_alert(*s, AlertAction::kProblemOpened, now_us, now_us, 0);
-    a.id = base::hex_u64(hash_words({s->signature_id, static_cast<std::uint64_t>(AlertAction::kProblemOpened),
+    Alert a = make_alert(*s, s->sla_escalated ? AlertAction::kProblemEscalated : AlertAction::kProblemOpened,
+                         now_us, now_us, 0);
+    a.id = base::hex_u64(hash_words({s->signature_id, static_cast<std::uint64_t>(a.action),
                                      s->problem_id, s->reopen_count, 0}));
     out.push_back(std::move(a));
   }

@@ -298,6 +298,20 @@ void ChangeCalendar::prune_locked(std::int64_t now_us) {
   if (added_.size() != before) rebuild_locked();
 }
 
+std::vector<ChangeWindow> ChangeCalendar::in_force(std::int64_t now_us) const {
+  std::vector<ChangeWindow> out;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto* list : {&declared_, &added_}) {
+      for (const auto& w : *list) {
+        if (w.active(now_us)) out.push_back(w);
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ChangeWindow& a, const ChangeWindow& b) { return a.end_us() < b.end_us(); });
+  return out;
+}
+
 std::string ChangeCalendar::to_json(std::int64_t now_us) const {
   std::lock_guard lock(mutex_);
   std::string out = "{\"changes\":[";

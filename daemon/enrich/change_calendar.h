@@ -93,6 +93,8 @@ class ChangeCalendar {
   std::vector<ChangeWindow> added() const;
   void restore_added(std::vector<ChangeWindow> windows);
 
+  // The windows active at `now_us` (declared and added), earliest end first.
+  std::vector<ChangeWindow> in_force(std::int64_t now_us) const;
   // GET /api/changes: {"changes":[...]} with each window and whether it is active at `now_us`.
   std::string to_json(std::int64_t now_us) const;
 

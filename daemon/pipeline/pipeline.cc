@@ -111,6 +111,13 @@ std::vector<std::string> Pipeline::start() {
     workers_.push_back(std::move(worker));
   }
   workers_running_ = workers_.size();
+  // Problems restored from the snapshot are on the status page before any alert mentions them.
+  {
+    std::vector<detect::Alert> open;
+    detect_.describe_open_problems(options_.clock(), open);
+    board_.restore(open);
+    publish_status(options_.clock());
+  }
   for (auto& sink : sinks_) {
     if (sink.runner) sink.runner->start();
     if (sink.responder) sink.responder->start();
@@ -165,7 +172,11 @@ void Pipeline::set_cmdb(std::shared_ptr<const enrich::Cmdb> cmdb) {
 }
 
 bool Pipeline::acknowledge(std::uint64_t problem_id, const std::string& by) {
-  return detect_.acknowledge(problem_id, by, options_.clock());
+  const std::int64_t now_us = options_.clock();
+  if (!detect_.acknowledge(problem_id, by, now_us)) return false;
+  std::lock_guard lock(board_acks_mutex_);
+  board_acks_.push_back({problem_id, by, now_us});
+  return true;
 }
 
 std::vector<std::uint64_t> Pipeline::problems_awaiting_response() {

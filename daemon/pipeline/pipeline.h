@@ -307,7 +307,15 @@ class Pipeline {
   std::vector<SinkPath> sinks_;
   std::atomic<std::uint64_t> alerts_emitted_{0};
   std::vector<Acknowledgement> awaiting_durable_;  // emitter thread (stop() after joining it)
-  status::ProblemBoard board_;         // emitter thread only
+  status::ProblemBoard board_;         // emitter thread only (and start(), before it runs)
+  // Acknowledgements (they make no alert) on their way to the board, taken by publish_status.
+  struct BoardAcknowledgement {
+    std::uint64_t problem_id = 0;
+    std::string by;
+    std::int64_t at_us = 0;
+  };
+  std::mutex board_acks_mutex_;
+  std::vector<BoardAcknowledgement> board_acks_;
   status::StatusPublisher status_;
   mutable std::mutex emit_mutex_;  // guards the snapshot stats below; never held during I/O
   std::uint64_t snapshots_written_ = 0;

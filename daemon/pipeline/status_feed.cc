@@ -75,7 +75,27 @@ status::SinkEntry sink_entry(const PipelineStats::Sink& s) {
 void Pipeline::publish_status(std::int64_t now_us) {
   auto view = std::make_shared<status::StatusView>();
   view->generated_us = now_us;
+  std::vector<BoardAcknowledgement> acks;
+  {
+    std::lock_guard lock(board_acks_mutex_);
+    acks.swap(board_acks_);
+  }
+  for (const auto& a : acks) board_.acknowledge(a.problem_id, a.by, a.at_us);
   board_.fill(*view);
+  if (options_.changes != nullptr) {
+    for (auto& w : options_.changes->in_force(now_us)) {
+      status::ChangeEntry c;
+      c.id = std::move(w.id);
+      c.summary = std::move(w.summary);
+      c.by = std::move(w.requested_by);
+      c.hosts = std::move(w.hosts);
+      c.services = std::move(w.services);
+      c.from_us = w.from_us;
+      c.until_us = w.end_us();
+      c.rollback_contact = std::move(w.rollback_contact);
+      view->changes.push_back(std::move(c));
+    }
+  }
   if (rates_) {
     view->rates_enabled = true;
     view->signatures = series_plots(*rates_, trend::SeriesKind::kSignature, options_.status_series);

@@ -10,6 +10,23 @@ void ProblemBoard::apply(std::span<const detect::Alert> alerts) {
   }
 }
 
+void ProblemBoard::restore(std::span<const detect::Alert> open_problems) {
+  for (const detect::Alert& a : open_problems) {
+    if (a.problem_id == 0) continue;
+    ProblemEntry& e = entry_for(a);
+    e.opened_us = a.problem_opened_us != 0 ? a.problem_opened_us : a.time_us;
+    e.updated_us = std::max(e.opened_us, a.last_seen_us);  // when it last changed, not when restored
+    e.escalated = a.action == detect::AlertAction::kProblemEscalated;
+  }
+}
+
+void ProblemBoard::acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t at_us) {
+  auto it = open_.find(problem_id);
+  if (it == open_.end() || it->second.acknowledged_us != 0) return;
+  it->second.acknowledged_us = at_us;
+  it->second.acknowledged_by = by;
+}
+
 void ProblemBoard::apply_one(const detect::Alert& a) {
   using detect::AlertAction;
   switch (a.action) {
@@ -30,9 +47,11 @@ void ProblemBoard::apply_one(const detect::Alert& a) {
       ++e.updates;
       return;
     }
-    case AlertAction::kProblemEscalated:
-      (void)entry_for(a);  // still open: its response deadline passed
+    case AlertAction::kProblemEscalated: {
+      ProblemEntry& e = entry_for(a);  // still open: its response deadline passed
+      e.escalated = true;
       return;
+    }
     case AlertAction::kIncident: {
       // An incident of a signature whose problem is open carries the problem id: fresh samples.
       auto it = open_.find(a.problem_id);
@@ -89,6 +108,20 @@ ProblemEntry& ProblemBoard::entry_for(const detect::Alert& a) {
   if (!a.hosts.empty()) entry.hosts = a.hosts;
   else if (!a.host.empty() && entry.hosts.empty()) entry.hosts = {a.host};
   if (!a.prediction) add_sample(entry, a);
+  if (!a.context.empty()) {
+    entry.service = a.context.service;
+    entry.owner = a.context.owner;
+    entry.environment = a.context.environment;
+  }
+  if (a.sla_deadline_us != 0 && a.sla_deadline_us != entry.sla_deadline_us) {
+    entry.escalated = false;  // a new clock: the problem (re)opened
+    entry.sla_deadline_us = a.sla_deadline_us;
+  }
+  entry.sla_response_ms = a.sla_response_ms;
+  if (a.acknowledged_us != 0 || a.action == detect::AlertAction::kProblemReopened) {
+    entry.acknowledged_us = a.acknowledged_us;
+    entry.acknowledged_by = a.acknowledged_by;
+  }
   return entry;
 }
 

@@ -3,8 +3,10 @@
 // The pipeline's emitter thread hands it every alert it emits (apply()); the board keeps what a
 // person wants to see of each problem: its timeline (opened, updated, resolved), its counts, a
 // few sample lines and the hosts. Problems come from detection (problem.opened / .updated /
-// .resolved / .reopened) and from rate anomalies (anomaly / anomaly.resolved). A problem that was
-// already open before a restart appears with its next update.
+// .resolved / .reopened / .escalated) and from rate anomalies (anomaly / anomaly.resolved). The
+// problems open at start (restored from a detection snapshot) are seeded with restore(), from
+// the alerts Detector::describe_open_problems() makes without emitting them; acknowledgements,
+// which make no alert, come with acknowledge().
 //
 // Memory is bounded: at most `max_open` open problems (beyond it the one updated longest ago is
 // dropped from the board, counted in evicted()) and `max_resolved` recently resolved ones.
@@ -35,6 +37,10 @@ class ProblemBoard {
   explicit ProblemBoard(ProblemBoardOptions options = {}) : options_(options) {}
 
   void apply(std::span<const detect::Alert> alerts);
+  // Seeds the board with problems open at start (problem.opened descriptions, never emitted).
+  void restore(std::span<const detect::Alert> open_problems);
+  // Somebody acknowledged an open problem; nothing when the board does not hold it.
+  void acknowledge(std::uint64_t problem_id, const std::string& by, std::int64_t at_us);
 
   // Copies open problems (newest update first, at most `max_shown`) and the recently resolved
   // ones into `view`.

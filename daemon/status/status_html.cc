@@ -125,6 +125,17 @@ void problem_row(const StatusView& view, const ProblemEntry& p, std::span<const 
   out.append(" \xC2\xB7 signature ");
   append_hex16(p.signature_id, out);
   out.append("</div>");
+  if (!p.service.empty() || !p.owner.empty() || !p.environment.empty()) {
+    out.append("<div class=\"service\">service ");
+    append_html_text(p.service.empty() ? std::string_view("\xE2\x80\x93") : std::string_view(p.service), out);
+    for (const auto& [label, value] : {std::pair<std::string_view, const std::string*>{" \xC2\xB7 owner ", &p.owner},
+                                       {" \xC2\xB7 ", &p.environment}}) {
+      if (value->empty()) continue;
+      out.append(label);
+      append_html_text(*value, out);
+    }
+    out.append("</div>");
+  }
   if (!p.detail.empty()) {
     out.append("<div class=\"detail\">");
     append_html_text(p.detail, out);
@@ -148,6 +159,24 @@ void problem_row(const StatusView& view, const ProblemEntry& p, std::span<const 
   }
   out.append("<br>first seen ");
   append_utc_time(p.first_seen_us, out);
+  if (p.sla_deadline_us != 0 || p.acknowledged_us != 0) {
+    out.append("<div class=\"sla");
+    out.append(p.acknowledged_us != 0 ? " acknowledged\">" : p.escalated ? " escalated\">" : "\">");
+    if (p.sla_deadline_us != 0) {
+      out.append("respond by ");
+      append_utc_time(p.sla_deadline_us, out);
+      out.append("<br>");
+    }
+    if (p.acknowledged_us != 0) {
+      out.append("acknowledged by ");
+      append_html_text(p.acknowledged_by, out);
+      out.append(" at ");
+      append_utc_time(p.acknowledged_us, out);
+    } else {
+      out.append(p.escalated ? "escalated: nobody acknowledged it in time" : "not acknowledged yet");
+    }
+    out.append("</div>");
+  }
   if (const SeriesPlot* s = find_series(view, p.signature_id)) {
     out.append("<br>");
     minutes_plot(*s, out);
@@ -195,6 +224,44 @@ void problems_section(const StatusView& view, std::span<const TicketLinks> ticke
     out.append("</tbody></table>");
   }
   out.append("</section>\n");
+}
+
+void changes_section(const StatusView& view, std::string& out) {
+  out.append("<section id=\"changes\"><h2>Changes in force</h2>\n");
+  if (view.changes.empty()) {
+    out.append("<p class=\"empty\">No change window is open.</p></section>\n");
+    return;
+  }
+  out.append("<table><thead><tr><th>Change</th><th>By</th><th>Hosts and services</th><th>From</th>"
+             "<th>Until</th><th>Rollback contact</th></tr></thead><tbody>\n");
+  for (const auto& c : view.changes) {
+    out.append("<tr class=\"change\" data-change=\"");
+    append_html_text(c.id, out);
+    out.append("\"><td><div class=\"rule\">");
+    append_html_text(c.id, out);
+    out.append("</div><div class=\"name\">");
+    append_html_text(c.summary, out);
+    out.append("</div></td><td>");
+    append_html_text(c.by, out);
+    out.append("</td><td>");
+    bool first = true;
+    for (const auto* list : {&c.hosts, &c.services}) {
+      for (const auto& item : *list) {
+        if (!first) out.append(", ");
+        first = false;
+        if (list == &c.services) out.append("service ");
+        append_html_text(item, out);
+      }
+    }
+    out.append("</td><td>");
+    append_utc_time(c.from_us, out);
+    out.append("</td><td>");
+    append_utc_time(c.until_us, out);
+    out.append("</td><td>");
+    append_html_text(c.rollback_contact, out);
+    out.append("</td></tr>\n");
+  }
+  out.append("</tbody></table></section>\n");
 }
 
 void series_rows(const std::vector<SeriesPlot>& series, bool signatures, std::string& out) {
@@ -329,6 +396,7 @@ std::string status_html(const StatusView& view, std::span<const TicketLinks> tic
   out.append(" incidents \xC2\xB7 ");
   append_count(static_cast<double>(view.alerts), out);
   out.append(" alerts \xC2\xB7 <a href=\"/api/status\">JSON</a></p></header>\n");
+  changes_section(view, out);
   problems_section(view, tickets, out);
   rates_sections(view, out);
   sinks_section(view, out);

@@ -67,6 +67,19 @@ class JsonOut {
     }
     out_.push_back(']');
   }
+  // An array of one object per element, each filled by `fill(element, object)`.
+  template <typename T, typename Fill>
+  void objects(const std::vector<T>& values, Fill fill) {
+    out_.push_back('[');
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out_.push_back(',');
+      JsonOut o(out_);
+      o.begin();
+      fill(values[i], o);
+      o.end();
+    }
+    out_.push_back(']');
+  }
   std::string& raw() { return out_; }
   void begin() {
     out_.push_back('{');
@@ -109,6 +122,33 @@ void problem_json(const ProblemEntry& p, std::span<const TicketLinks> tickets, J
   j.strings("samples", p.samples);
   if (!p.resolution.empty()) j.str("resolution", p.resolution);
   if (!p.detail.empty()) j.str("detail", p.detail);
+  j.key("service");
+  if (p.service.empty() && p.owner.empty() && p.environment.empty()) {
+    j.raw().append("null");
+  } else {
+    JsonOut s(j.raw());
+    s.begin();
+    s.str("name", p.service);
+    s.str("owner", p.owner);
+    s.str("environment", p.environment);
+    s.end();
+  }
+  j.key("sla");
+  if (p.sla_deadline_us == 0 && p.acknowledged_us == 0) {
+    j.raw().append("null");
+  } else {
+    JsonOut s(j.raw());
+    s.begin();
+    s.time("deadline", p.sla_deadline_us);
+    s.num("response_ms", static_cast<double>(p.sla_response_ms));
+    s.boolean("escalated", p.escalated);
+    s.boolean("acknowledged", p.acknowledged_us != 0);
+    s.time("acknowledged_at", p.acknowledged_us);
+    s.key("acknowledged_by");
+    if (p.acknowledged_us == 0) s.raw().append("null");
+    else emit::append_json_string(p.acknowledged_by, s.raw());
+    s.end();
+  }
   j.key("ticket");
   const std::string* key = nullptr;
   const TicketLinks* from = nullptr;
@@ -145,13 +185,21 @@ void problems_fields(const StatusView& view, std::span<const TicketLinks> ticket
   }
 }
 
+void changes_json(const std::vector<ChangeEntry>& changes, JsonOut& j) {
+  j.objects(changes, [](const ChangeEntry& c, JsonOut& o) {
+    o.str("id", c.id);
+    o.str("summary", c.summary);
+    o.str("by", c.by);
+    o.strings("hosts", c.hosts);
+    o.strings("services", c.services);
+    o.time("from", c.from_us);
+    o.time("until", c.until_us);
+    o.str("rollback_contact", c.rollback_contact);
+  });
+}
+
 void series_json(const std::vector<SeriesPlot>& series, JsonOut& j) {
-  j.raw().push_back('[');
-  for (std::size_t i = 0; i < series.size(); ++i) {
-    if (i > 0) j.raw().push_back(',');
-    const SeriesPlot& s = series[i];
-    JsonOut o(j.raw());
-    o.begin();
+  j.objects(series, [](const SeriesPlot& s, JsonOut& o) {
     o.str("kind", s.kind);
     o.str("key", s.key);
     o.str("label", s.label);
@@ -167,9 +215,7 @@ void series_json(const std::vector<SeriesPlot>& series, JsonOut& j) {
     o.array("expected_hours", s.expected_hours);
     o.array("days", s.days);
     o.array("trend_days", s.trend_days);
-    o.end();
-  }
-  j.raw().push_back(']');
+  });
 }
 
 }  // namespace
@@ -209,6 +255,8 @@ std::string status_json(const StatusView& view, std::span<const TicketLinks> tic
   j.num("incidents", static_cast<double>(view.incidents));
   j.num("alerts", static_cast<double>(view.alerts));
   problems_fields(view, tickets, j);
+  j.key("changes");
+  changes_json(view.changes, j);
   j.boolean("rates_enabled", view.rates_enabled);
   j.key("signatures");
   series_json(view.signatures, j);

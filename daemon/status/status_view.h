@@ -40,6 +40,28 @@ struct ProblemEntry {
   std::vector<std::string> hosts;   // a bounded sample
   std::vector<std::string> samples; // latest distinct message lines, newest first (bounded)
   std::string detail;               // anomalies: observed against expected
+  // CMDB context of the host of its latest alert; empty when the CMDB does not know it.
+  std::string service;
+  std::string owner;
+  std::string environment;
+  // SLA clock (sla.response): 0 when the problem has no response target.
+  std::int64_t sla_deadline_us = 0;
+  std::int64_t sla_response_ms = 0;
+  bool escalated = false;           // the deadline passed unacknowledged (problem.escalated)
+  std::int64_t acknowledged_us = 0; // 0 until somebody acknowledged it (API or ticket)
+  std::string acknowledged_by;
+};
+
+// A change window in force (daemon/enrich's ChangeCalendar) when the view was made.
+struct ChangeEntry {
+  std::string id;
+  std::string summary;
+  std::string by;
+  std::vector<std::string> hosts;     // names, globs, address ranges
+  std::vector<std::string> services;  // CMDB business services
+  std::int64_t from_us = 0;
+  std::int64_t until_us = 0;          // its end (an early end when it was ended early)
+  std::string rollback_contact;
 };
 
 // Plots of one rate series (daemon/trend); counts are occurrences, -1 = unknown.
@@ -90,6 +112,7 @@ struct StatusView {
   std::vector<SeriesPlot> listeners;
   std::vector<SeriesPlot> services;     // business services (enrich.cmdb), busiest first
   std::vector<SinkEntry> sinks;
+  std::vector<ChangeEntry> changes;     // windows in force, earliest end first
   std::uint64_t records = 0;
   std::uint64_t incidents = 0;
   std::uint64_t alerts = 0;

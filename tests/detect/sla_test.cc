@@ -203,3 +203,34 @@ TEST_CASE("a version 3 snapshot, without CMDB context and SLA clocks, restores i
   CHECK(resolved[0].context.empty());
   CHECK(resolved[0].sla_deadline_us == 0);
 }
+
+TEST_CASE("open problems are described with their context, clock and acknowledgement, nothing emitted or counted",
+          "[detect][sla]") {
+  Detector d(sla_options());
+  const rules::Rule a_rule = make_rule("pay.declined");
+  const rules::Rule b_rule = make_rule("pay.timeout");
+  const auto gold = gold_payments();
+  std::vector<Alert> out;
+  for (int i = 0; i < 3; ++i) feed_with(d, a_rule, "pay-a", &gold, kT0 + i * kSecond, out);
+  for (int i = 0; i < 3; ++i) feed_with(d, b_rule, "lab1", nullptr, kT0 + i * kSecond, out);
+  const auto opened = of_action(out, AlertAction::kProblemOpened);
+  REQUIRE(opened.size() == 2);
+  REQUIRE(d.acknowledge(opened[1].problem_id, "Dana Ops", kT0 + 5 * kSecond));
+  d.advance(kT0 + 16 * kMinute, out);  // the gold problem's 15-minute deadline passed
+  const auto counters = d.counters();
+
+  std::vector<Alert> described;
+  d.describe_open_problems(kT0 + 17 * kMinute, described);
+  REQUIRE(described.size() == 2);
+  CHECK(d.counters().alerts == counters.alerts);
+  const Alert& gold_problem = described[0].problem_id == opened[0].problem_id ? described[0] : described[1];
+  const Alert& acked = described[0].problem_id == opened[0].problem_id ? described[1] : described[0];
+  CHECK(gold_problem.action == AlertAction::kProblemEscalated);
+  CHECK(gold_problem.context.service == "payments");
+  CHECK(gold_problem.sla_deadline_us == opened[0].sla_deadline_us);
+  CHECK(gold_problem.problem_opened_us == opened[0].problem_opened_us);
+  CHECK(acked.action == AlertAction::kProblemOpened);
+  CHECK(acked.acknowledged_by == "Dana Ops");
+  CHECK(acked.acknowledged_us == kT0 + 5 * kSecond);
+  CHECK(acked.occurrences == 3);
+}

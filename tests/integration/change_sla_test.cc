@@ -21,21 +21,6 @@ rules:
     problem: { count: 2, within: 10m, resolve_after: 1h }
 )";
 
-// POST over plain HTTP/1.1 on loopback; the body, with the status in `status`.
-std::string http_post(std::uint16_t port, const std::string& path, const std::string& body, int* status) {
-  int fd = tcp_connect(port);
-  if (fd < 0) return "";
-  send_all(fd, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                   "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
-  std::string response;
-  char buffer[65536];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
-  ::close(fd);
-  *status = response.size() > 12 ? std::atoi(response.c_str() + 9) : 0;
-  auto at = response.find("\r\n\r\n");
-  return at == std::string::npos ? "" : response.substr(at + 4);
-}
-
 std::string lines(const std::string& host, const std::string& text, int n) {
   std::string out;
   for (int i = 0; i < n; ++i) out += "<11>Mar  9 07:12:44 " + host + " app: " + text + "\n";

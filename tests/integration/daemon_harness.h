@@ -131,6 +131,21 @@ inline std::string http_get(std::uint16_t port, const std::string& path, int* st
   return body == std::string::npos ? "" : response.substr(body + 4);
 }
 
+// POST over plain HTTP/1.1 on loopback; the body, with the status in `status`.
+inline std::string http_post(std::uint16_t port, const std::string& path, const std::string& body, int* status) {
+  int fd = tcp_connect(port);
+  if (fd < 0) return "";
+  send_all(fd, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                   "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  std::string response;
+  char buffer[65536];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  *status = response.size() > 12 ? std::atoi(response.c_str() + 9) : 0;
+  auto at = response.find("\r\n\r\n");
+  return at == std::string::npos ? "" : response.substr(at + 4);
+}
+
 class Daemon {
  public:
   // Starts logsiftd in `dir` with `config_yaml` and waits until its listeners are bound.

@@ -145,3 +145,55 @@ TEST_CASE("a rate anomaly is a problem of kind anomaly with its description", "[
   REQUIRE(view.resolved.size() == 1);
   CHECK(view.resolved[0].resolution == "normal");
 }
+
+TEST_CASE("the problem board keeps a problem's CMDB context, SLA clock, escalation and acknowledgement", "[status]") {
+  ProblemBoard board;
+  auto opened = problem_alert(AlertAction::kProblemOpened, 9, 1000, "disk full");
+  opened.context.service = "payments";
+  opened.context.owner = "team-payments";
+  opened.context.environment = "production";
+  opened.sla_deadline_us = 61000;
+  opened.sla_response_ms = 60;
+  board.apply(std::vector<Alert>{opened, problem_alert(AlertAction::kProblemOpened, 10, 1000, "other")});
+  board.apply(std::vector<Alert>{problem_alert(AlertAction::kProblemEscalated, 9, 61000, "disk full")});
+  board.acknowledge(10, "Dana Ops", 2000);
+  board.acknowledge(77, "nobody", 2000);  // not on the board: nothing
+  StatusView view;
+  board.fill(view);
+  REQUIRE(view.open.size() == 2);
+  const ProblemEntry& p = view.open[0].problem_id == 9 ? view.open[0] : view.open[1];
+  const ProblemEntry& q = view.open[0].problem_id == 9 ? view.open[1] : view.open[0];
+  CHECK(p.service == "payments");
+  CHECK(p.owner == "team-payments");
+  CHECK(p.environment == "production");
+  CHECK(p.sla_deadline_us == 61000);
+  CHECK(p.escalated);
+  CHECK(p.acknowledged_us == 0);
+  CHECK(q.acknowledged_by == "Dana Ops");
+  CHECK(q.acknowledged_us == 2000);
+  CHECK_FALSE(q.escalated);
+}
+
+TEST_CASE("the problem board is seeded with the problems open at start, as they last changed", "[status]") {
+  ProblemBoard board;
+  auto restored = problem_alert(AlertAction::kProblemOpened, 5, 90000, "restored line");
+  restored.problem_opened_us = 1000;
+  restored.last_seen_us = 4000;
+  restored.acknowledged_us = 3000;
+  restored.acknowledged_by = "carol";
+  auto escalated = problem_alert(AlertAction::kProblemEscalated, 6, 90000, "late");
+  escalated.problem_opened_us = 2000;
+  escalated.sla_deadline_us = 3000;
+  escalated.last_seen_us = 2000;
+  board.restore(std::vector<Alert>{restored, escalated});
+  StatusView view;
+  board.fill(view);
+  REQUIRE(view.open.size() == 2);
+  CHECK(view.open[0].problem_id == 5);  // updated at 4000, the other at 2000
+  CHECK(view.open[0].opened_us == 1000);
+  CHECK(view.open[0].updated_us == 4000);
+  CHECK(view.open[0].updates == 0);
+  CHECK(view.open[0].acknowledged_by == "carol");
+  CHECK(view.open[0].samples == std::vector<std::string>{"restored line"});
+  CHECK(view.open[1].escalated);
+}

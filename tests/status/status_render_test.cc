@@ -37,6 +37,13 @@ StatusView hostile_view() {
   p.hosts = {"edge3", "<b>bold</b>"};
   p.hosts_affected = 2;
   p.samples = {kHostile, "second line"};
+  p.service = "payments<b>";
+  p.owner = "team-payments";
+  p.environment = "production";
+  p.sla_deadline_us = view.generated_us + 3'600'000'000;
+  p.sla_response_ms = 3'600'000;
+  p.acknowledged_us = view.generated_us - 1'000'000;
+  p.acknowledged_by = "Dana <script>alert(8)</script>";
   view.open.push_back(p);
   view.problems_open_total = 1;
   ProblemEntry r = p;
@@ -44,7 +51,22 @@ StatusView hostile_view() {
   r.open = false;
   r.resolved_us = view.generated_us;
   r.resolution = "quiet";
+  r.service.clear();
+  r.owner.clear();
+  r.environment.clear();
+  r.sla_deadline_us = 0;
+  r.acknowledged_us = 0;
   view.resolved.push_back(r);
+  ChangeEntry c;
+  c.id = "CHG1\"><script>alert(9)</script>";
+  c.summary = "payments db upgrade";
+  c.by = "alice";
+  c.hosts = {"pay-*"};
+  c.services = {"payments"};
+  c.from_us = view.generated_us - 600'000'000;
+  c.until_us = view.generated_us + 3'600'000'000;
+  c.rollback_contact = "bob@example.com";
+  view.changes.push_back(c);
   SeriesPlot s;
   s.kind = "signature";
   s.key = "1122334455667788";
@@ -144,7 +166,7 @@ TEST_CASE("the status page keeps log lines, hosts, rules and errors as text: no 
     CHECK(allowed_tags.count(tag) == 1);
   }
   const std::set<std::string> allowed_attributes{"lang", "charset", "name", "content", "http-equiv", "href",
-                                                 "class", "id", "data-rule", "data-key", "xmlns", "width",
+                                                 "class", "id", "data-rule", "data-key", "data-change", "xmlns", "width",
                                                  "height", "viewBox", "role", "aria-label", "points", "r", "cx", "cy", "DOCTYPE",
                                                  "html"};
   for (const auto& attribute : m.attributes) {
@@ -178,6 +200,14 @@ TEST_CASE("the status page shows each open problem with its id, timeline, sample
     CHECK(html.find(std::string("<section id=\"") + section + "\">") != std::string::npos);
   }
   CHECK(html.find("class=\"state-failing\">failing since 2026-03-09 07:12:43") != std::string::npos);
+  // Business context, SLA clock and acknowledgement of the open problem; the change in force.
+  CHECK(html.find("<div class=\"service\">service payments&lt;b&gt; \xC2\xB7 owner team-payments \xC2\xB7 production</div>") !=
+        std::string::npos);
+  CHECK(html.find("<div class=\"sla acknowledged\">respond by 2026-03-09 08:12:44<br>acknowledged by Dana "
+                  "&lt;script&gt;alert(8)&lt;/script&gt; at 2026-03-09 07:12:43</div>") != std::string::npos);
+  CHECK(html.find("<section id=\"changes\"><h2>Changes in force</h2>") != std::string::npos);
+  CHECK(html.find("<td>pay-*, service payments</td><td>2026-03-09 07:02:44</td><td>2026-03-09 08:12:44</td>"
+                  "<td>bob@example.com</td>") != std::string::npos);
   CHECK(html.find("<polyline class=\"obs\"") != std::string::npos);
 }
 
@@ -216,6 +246,22 @@ TEST_CASE("/api/status is valid JSON carrying the same problems, ticket links, s
   CHECK(std::string_view(doc["listeners"].at(0)["key"]) == "tcp<i>");
   CHECK(std::string_view(doc["services"].at(0)["key"]) == "payments");
   CHECK(std::string_view(doc["sinks"].at(0)["state"]) == "failing");
+  CHECK(std::string_view(p["service"]["name"]) == "payments<b>");
+  CHECK(std::string_view(p["service"]["owner"]) == "team-payments");
+  CHECK(std::string_view(p["service"]["environment"]) == "production");
+  CHECK(std::string_view(p["sla"]["deadline"]) == "2026-03-09T08:12:44.000000Z");
+  CHECK(bool(p["sla"]["acknowledged"]));
+  CHECK_FALSE(bool(p["sla"]["escalated"]));
+  CHECK(std::string_view(p["sla"]["acknowledged_by"]) == "Dana <script>alert(8)</script>");
+  CHECK(r["service"].is_null());
+  CHECK(r["sla"].is_null());
+  simdjson::dom::element c = doc["changes"].at(0);
+  CHECK(std::string_view(c["id"]) == "CHG1\"><script>alert(9)</script>");
+  CHECK(std::string_view(c["by"]) == "alice");
+  CHECK(std::string_view(c["hosts"].at(0)) == "pay-*");
+  CHECK(std::string_view(c["services"].at(0)) == "payments");
+  CHECK(std::string_view(c["until"]) == "2026-03-09T08:12:44.000000Z");
+  CHECK(std::string_view(c["rollback_contact"]) == "bob@example.com");
   CHECK(int64_t(doc["sinks"].at(0)["spool_batches"]) == 3);
 
   const std::string problems = problems_json(hostile_view(), tickets);
