@@ -240,3 +240,24 @@ TEST_CASE("a session keyed by a record field ties lines of one process together"
   CHECK(feed_line("Mar  9 07:12:47 edge3 app[11]: step_b step_c", 3 * kSecond) == SessionStep::kIncident);
   CHECK(f.table.counters().started == 2);
 }
+
+TEST_CASE("wait_for_all sessions allocate nothing per match in steady state", "[detect][session]") {
+  Feeder f(128);
+  use_parts(f, true);
+  const char* parts[] = {"step_a", "step_b", "step_c"};
+  std::size_t incidents = 0;
+  for (int n = 0; n < 4; ++n) {
+    for (int i = 0; i < 300; ++i) {
+      f.arena.reset();
+      f.fields.clear();
+      const std::string host = "edge" + std::to_string(i % 100);
+      std::vector<rules::Capture> caps = {{parts[(i / 100) % 3], ""}};
+      SessionMatch m{&f.rule, host, caps, static_cast<std::int64_t>(n * 300 + i) * kSecond, host};
+      const std::size_t before = logsift::testing::allocation_count();
+      f.table.apply(std::span<SessionMatch>(&m, 1), f.arena, f.fields);
+      if (n > 1) CHECK(logsift::testing::allocation_count() == before);
+      incidents += m.step == SessionStep::kIncident ? 1 : 0;
+    }
+  }
+  CHECK(incidents == 400);  // every host completes a, b, c once per round
+}
