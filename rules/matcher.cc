@@ -4,6 +4,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -14,11 +15,13 @@ namespace logsift::rules {
 
 namespace {
 
-// Bounds on PCRE2 work per match, so a pathological pattern/input pair costs a counted
-// error instead of a stalled worker.
-constexpr std::uint32_t kPcreMatchLimit = 1'000'000;
-constexpr std::uint32_t kPcreDepthLimit = 100'000;
 constexpr std::size_t kJitStackMaxBytes = 1 << 20;
+
+// PCRE2 stopped at one of its resource bounds (not a malformed subject or an internal error).
+bool is_limit_error(int rc) {
+  return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+         rc == PCRE2_ERROR_JIT_STACKLIMIT;
+}
 
 bool equal_ignore_ascii_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -52,7 +55,7 @@ struct Matcher::PcreState {
   std::unique_ptr<pcre2_match_context, ContextFree> context;
   std::unique_ptr<pcre2_jit_stack, JitStackFree> jit_stack;  // null: PCRE2's default JIT stack
 
-  explicit PcreState(std::uint32_t max_groups)
+  PcreState(std::uint32_t max_groups, const MatchLimits& limits)
       : match_data(pcre2_match_data_create(max_groups + 1, nullptr)),
         context(pcre2_match_context_create(nullptr)),
         jit_stack(pcre2_jit_stack_create(32 * 1024, kJitStackMaxBytes, nullptr)) {
@@ -60,21 +63,22 @@ struct Matcher::PcreState {
       std::fputs("logsift: out of memory creating PCRE2 match state\n", stderr);
       std::abort();
     }
-    pcre2_set_match_limit(context.get(), kPcreMatchLimit);
-    pcre2_set_depth_limit(context.get(), kPcreDepthLimit);
+    pcre2_set_match_limit(context.get(), limits.match_limit);
+    pcre2_set_depth_limit(context.get(), limits.depth_limit);
     if (jit_stack != nullptr) pcre2_jit_stack_assign(context.get(), nullptr, jit_stack.get());
   }
 };
 
-Matcher::Matcher(std::shared_ptr<const RuleSet> rule_set) : rule_set_(std::move(rule_set)) {
+Matcher::Matcher(std::shared_ptr<const RuleSet> rule_set, MatchLimits limits) : rule_set_(std::move(rule_set)) {
   if (rule_set_->scratch_prototype_ != nullptr) {
     hs_scratch_t* scratch = nullptr;
     hs_error_t rc = hs_clone_scratch(rule_set_->scratch_prototype_.get(), &scratch);
     if (rc != HS_SUCCESS) die("hs_clone_scratch", rc);
     scratch_.reset(scratch);
   }
-  pcre_ = std::make_unique<PcreState>(rule_set_->max_capture_groups_);
+  pcre_ = std::make_unique<PcreState>(rule_set_->max_capture_groups_, limits);
   rule_done_.assign(rule_set_->rules_.size(), 0);
+  costs_.assign(rule_set_->rules_.size(), RuleCost{});
   candidates_.reserve(64);
   matches_.reserve(16);
   ignored_rules_.reserve(16);
@@ -82,6 +86,12 @@ Matcher::Matcher(std::shared_ptr<const RuleSet> rule_set) : rule_set_(std::move(
 }
 
 Matcher::~Matcher() = default;
+
+void Matcher::suspend(std::uint32_t rule_index) {
+  // Between records no rule is kDone, and a suspended rule never matches, so nothing resets it:
+  // the candidate loop's one check skips it at no extra cost.
+  if (rule_index < rule_done_.size()) rule_done_[rule_index] = kSuspended;
+}
 
 int Matcher::on_hyperscan_match(unsigned int id, unsigned long long, unsigned long long,
                                 unsigned int, void* context) {
@@ -102,11 +112,20 @@ bool Matcher::conditions_hold(std::uint32_t rule_index, const parsers::Record& r
 
 bool Matcher::run_pcre(std::uint32_t p, std::string_view subject, bool capture) {
   const auto& cp = rule_set_->patterns_[p];
+  // steady_clock is CLOCK_MONOTONIC read through the vDSO: tens of nanoseconds, no system call.
+  const auto start = std::chrono::steady_clock::now();
   int rc = pcre2_match(cp.code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
                        pcre_->match_data.get(), pcre_->context.get());
+  RuleCost& cost = costs_[cp.rule_index];
+  cost.pcre_ns += static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
   if (rc == PCRE2_ERROR_NOMATCH) return false;
   if (rc < 0) {
     ++counters_.pcre_errors;
+    if (is_limit_error(rc)) {
+      ++counters_.limit_hits;
+      ++cost.limit_hits;
+    }
     return false;
   }
   if (capture) {
@@ -173,7 +192,7 @@ void Matcher::match_into(const parsers::Record& record, std::uint32_t record_ind
 
   for (std::uint32_t p : candidates_) {
     const auto& cp = set.patterns_[p];
-    if (cp.ignore || rule_done_[cp.rule_index] != 0) continue;
+    if (cp.ignore || rule_done_[cp.rule_index] != 0) continue;  // matched already, or suspended
     if (!conditions_hold(cp.rule_index, record)) continue;
     const auto& scan = set.fields_[cp.field_scan];
     std::string_view subject = field_value(record, scan.field, scan.json_slot);
@@ -187,7 +206,7 @@ void Matcher::match_into(const parsers::Record& record, std::uint32_t record_ind
       run_pcre(p, subject, true);
     }
     if (!confirmed) continue;
-    rule_done_[cp.rule_index] = 1;
+    rule_done_[cp.rule_index] = kDone;
     if (ignored(cp.rule_index, record)) {
       captures_.resize(capture_begin);
       ignored_rules_.push_back(cp.rule_index);

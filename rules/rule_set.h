@@ -18,6 +18,11 @@
 // thread at a time. A Matcher keeps its RuleSet alive. The RuleSet holds one Hyperscan scratch
 // sized for all its databases, allocated once at compile; each Matcher clones it
 // (hs_clone_scratch), which is cheaper than allocating and is the same size by construction.
+//
+// Run-time cost per rule: a Matcher adds up, per rule, the time spent inside pcre2_match (read
+// from the monotonic clock around each PCRE2 call only, so rules Hyperscan decides alone without
+// captures cost nothing) and the calls PCRE2 abandoned at a resource limit. The daemon suspends a
+// rule that keeps hitting limits (daemon/pipeline/rule_breaker.h) with Matcher::suspend().
 #pragma once
 
 #include <cstdint>
@@ -109,11 +114,26 @@ struct MatchCounters {
   std::uint64_t matches = 0;
   std::uint64_t prefilter_rejections = 0;  // Hyperscan prefilter hits PCRE2 did not confirm
   std::uint64_t pcre_errors = 0;           // PCRE2 gave up (match or depth limit): counted as no match
+  std::uint64_t limit_hits = 0;            // of which at a match, depth, heap or JIT stack limit
+};
+
+// What PCRE2 cost one rule (all its patterns: confirmations, PCRE2-only runs, capture extraction,
+// ignore patterns) since its Matcher was made.
+struct RuleCost {
+  std::uint64_t pcre_ns = 0;     // monotonic nanoseconds inside pcre2_match
+  std::uint64_t limit_hits = 0;  // calls abandoned at a match, depth, heap or JIT stack limit
+};
+
+// Bounds on the work of one PCRE2 call: past them the call is abandoned, counted in
+// MatchCounters::pcre_errors and limit_hits and in the rule's RuleCost, and is no match.
+struct MatchLimits {
+  std::uint32_t match_limit = 1'000'000;  // pcre2_set_match_limit
+  std::uint32_t depth_limit = 100'000;    // pcre2_set_depth_limit (the interpreter only)
 };
 
 class Matcher {
  public:
-  explicit Matcher(std::shared_ptr<const RuleSet> rule_set);
+  explicit Matcher(std::shared_ptr<const RuleSet> rule_set, MatchLimits limits = {});
   ~Matcher();
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
@@ -130,8 +150,18 @@ class Matcher {
   const RuleSet& rule_set() const { return *rule_set_; }
   const std::shared_ptr<const RuleSet>& shared_rule_set() const { return rule_set_; }
   const MatchCounters& counters() const { return counters_; }
+  // By rule index; sized once here, so counting never allocates.
+  std::span<const RuleCost> rule_costs() const { return costs_; }
+
+  // The rule no longer matches through this Matcher: its Hyperscan hits are skipped and its
+  // PCRE2 patterns no longer run. Lasts as long as the Matcher (a new rule set makes a new one).
+  void suspend(std::uint32_t rule_index);
+  bool suspended(std::uint32_t rule_index) const { return rule_done_[rule_index] == kSuspended; }
 
  private:
+  // rule_done_ values: a rule is free, already matched for the current record, or suspended.
+  static constexpr std::uint8_t kDone = 1;
+  static constexpr std::uint8_t kSuspended = 2;
   struct PcreState;
   static int on_hyperscan_match(unsigned int id, unsigned long long from, unsigned long long to,
                                 unsigned int flags, void* context);
@@ -146,11 +176,12 @@ class Matcher {
   HsScratchPtr scratch_;
   std::unique_ptr<PcreState> pcre_;
   std::vector<std::uint32_t> candidates_;  // pattern ids Hyperscan reported for this record
-  std::vector<std::uint8_t> rule_done_;    // rule index -> already matched this record
+  std::vector<std::uint8_t> rule_done_;    // rule index -> 0, kDone this record, kSuspended
   std::vector<RuleMatch> matches_;
   std::vector<std::uint32_t> ignored_rules_;  // rules an ignore pattern vetoed for this record
   std::vector<Capture> captures_;
   MatchCounters counters_;
+  std::vector<RuleCost> costs_;  // rule index -> its PCRE2 cost
 };
 
 }  // namespace logsift::rules

@@ -212,6 +212,8 @@ Expected<std::unique_ptr<Daemon>, std::string> Daemon::start(config::DaemonConfi
   po.snapshot_interval_ms = cfg.detect.snapshot_interval_ms;
   po.max_pending_alerts = cfg.pipeline.max_pending_alerts;
   po.max_pending_batches = cfg.pipeline.max_pending_batches;
+  po.suspend.limit_hits = cfg.rules.suspend_limit_hits;
+  po.suspend.within_ms = cfg.rules.suspend_within_ms;
   po.cmdb = p.ops_context->cmdb();
   po.changes = &p.ops_context->changes();
 
@@ -414,6 +416,7 @@ int Daemon::run() {
     }
     p.logger.report_suppressed();  // floods that ended are summed up, once
     log_kafka_clients();
+    log_rule_suspensions();
     watch_sinks();
     watch_snapshots();
     if (p.tickets) p.tickets->refresh();
@@ -467,6 +470,17 @@ void Daemon::log_kafka_clients() {
     } else {
       p.logger.info("kafka client", {{"listener", listener}, {"facility", line.facility}, {"message", line.text}});
     }
+  }
+}
+
+void Daemon::log_rule_suspensions() {
+  Parts& p = *parts_;
+  for (const auto& s : p.pipeline->take_rule_suspensions()) {
+    p.logger.warn("rule suspended until the next reload: PCRE2 keeps hitting its limits on it",
+                  {{"rule", s.rule_id},
+                   {"limit_hits", s.why.limit_hits},
+                   {"within_ms", s.why.within_ms},
+                   {"pcre_ms", s.why.pcre_ns / 1'000'000}});
   }
 }
 

@@ -58,6 +58,7 @@ class Daemon {
   void watch_sinks();
   void watch_snapshots();  // logs failed snapshots, reports /readyz degraded while they fail
   void log_kafka_clients();  // librdkafka's lines from the Kafka listeners, through our logger
+  void log_rule_suspensions();  // one line per rule suspended for hitting PCRE2 limits
   bool stop();
   std::unique_ptr<Parts> parts_;
 };

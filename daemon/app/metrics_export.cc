@@ -180,6 +180,26 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
   out.counter("logsift_capture_type_mismatches_total",
               "Captures whose value their ECS field cannot hold (kept under logsift.invalid_fields).",
               p.capture_type_mismatches);
+  // Only rules PCRE2 ran for: thousands of Hyperscan-only rules add nothing to the scrape.
+  for (const auto& r : p.pcre_per_rule) {
+    const std::array<MetricLabel, 1> labels{{{"rule", r.rule_id}}};
+    if (r.seconds > 0) {
+      out.sample("logsift_rule_pcre_seconds_total", "Time inside PCRE2 per rule since the rule set was loaded.",
+                 MetricType::kCounter, labels, r.seconds);
+    }
+    if (r.limit_hits > 0) {
+      out.sample("logsift_rule_pcre_limit_hits_total",
+                 "PCRE2 calls per rule abandoned at the match, depth, heap or JIT stack limit.", MetricType::kCounter,
+                 labels, r.limit_hits);
+    }
+  }
+  out.gauge("logsift_rules_suspended", "Rules suspended until the next reload for hitting PCRE2 limits.",
+            p.suspended_rules.size());
+  for (const auto& s : p.suspended_rules) {
+    const std::array<MetricLabel, 1> labels{{{"rule", s.rule_id}}};
+    out.sample("logsift_rule_suspended", "1 for each rule suspended until the next reload.", MetricType::kGauge,
+               labels, 1);
+  }
   out.gauge("logsift_rules_loaded", "Rules in the active rule set.", rules_loaded);
   out.counter("logsift_rule_reloads_total", "Rule sets swapped in by a reload.", p.reloads);
 

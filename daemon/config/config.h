@@ -124,6 +124,11 @@ struct RulesConfig {
                             // rule file's time or size changes, checked every second. For rule
                             // files delivered by Kubernetes ConfigMaps or configuration
                             // management; a failing set is refused and the old one kept.
+  // `suspend_after: { limit_hits, within }`: a rule whose patterns PCRE2 abandoned at its match,
+  // depth or heap limit `limit_hits` times within `within` (all workers together) is suspended
+  // until the next reload: one rule.suspended alert, no more matches. 0 hits disables it.
+  std::uint32_t suspend_limit_hits = 100;
+  std::int64_t suspend_within_ms = 60 * 1000;
   bool operator==(const RulesConfig&) const = default;
 };
 

@@ -78,6 +78,10 @@ rules:
   # Compiled Hyperscan databases, reused while the rules are unchanged. "" disables the cache.
   cache_dir: ./logsift-data/cache
   reload_on_change: false     # reload when a rule file changes (checked every second)
+  # Run-time breaker for slow rules: a rule PCRE2 gave up on (match, depth or heap limit) this
+  # many times within `within`, all workers together, stops running until the next reload, with
+  # one rule.suspended alert. limit_hits: 0 never suspends.
+  suspend_after: { limit_hits: 100, within: 1m }
 
 pipeline:
   io_threads: 1               # network threads for all listeners

@@ -86,11 +86,18 @@ void read_listeners(YamlReader& r, const YAML::Node& root, std::vector<ListenerC
 }
 
 void read_rules(YamlReader& r, const YAML::Node& n, RulesConfig& rules) {
-  if (!r.expect_map(n, "rules", {"paths", "cache_dir", "reload_on_change", "reload_memory"})) return;
+  if (!r.expect_map(n, "rules", {"paths", "cache_dir", "reload_on_change", "reload_memory", "suspend_after"})) {
+    return;
+  }
   r.read_size_bytes(n, "rules", "reload_memory", rules.reload_memory_bytes);
   r.read_string_list(n, "rules", "paths", rules.paths);
   r.read_string(n, "rules", "cache_dir", rules.cache_dir);
   r.read_bool(n, "rules", "reload_on_change", rules.reload_on_change);
+  const YAML::Node suspend = r.child(n, "rules", "suspend_after");
+  if (suspend.IsDefined() && !suspend.IsNull() && r.expect_map(suspend, "rules.suspend_after", {"limit_hits", "within"})) {
+    r.read_u32(suspend, "rules.suspend_after", "limit_hits", rules.suspend_limit_hits);
+    r.read_duration_ms(suspend, "rules.suspend_after", "within", rules.suspend_within_ms);
+  }
 }
 
 void read_pipeline(YamlReader& r, const YAML::Node& n, PipelineConfig& p) {

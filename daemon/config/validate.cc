@@ -198,6 +198,8 @@ std::vector<std::string> validate(const DaemonConfig& c) {
   p.range<std::uint32_t>("pipeline.max_pending_alerts", c.pipeline.max_pending_alerts, 1, 1u << 30);
   p.range<std::uint32_t>("pipeline.max_pending_batches", c.pipeline.max_pending_batches, 1, 1u << 20);
   p.range<std::uint64_t>("rules.reload_memory", c.rules.reload_memory_bytes, 16ull << 20, 1ull << 42);
+  p.range<std::uint32_t>("rules.suspend_after.limit_hits", c.rules.suspend_limit_hits, 0, 1u << 30);
+  p.range<std::int64_t>("rules.suspend_after.within", c.rules.suspend_within_ms, 1000, kDayMs);
   p.range<std::uint64_t>("pipeline.ingest_memory", c.pipeline.ingest_memory_bytes, 1ull << 20, 1ull << 40);
   p.range<std::int64_t>("pipeline.shutdown_grace", c.pipeline.shutdown_grace_ms, 0, 10 * 60 * 1000);
 

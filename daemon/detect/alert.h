@@ -30,6 +30,8 @@ enum class AlertAction : std::uint8_t {
   kAnomalyResolved,   // ... that came back to normal
   kTrendRising,       // daily totals grow week by week
   kForecastThreshold, // the trend crosses a configured daily threshold within the horizon
+  // Rule health (daemon/pipeline), about a rule rather than an occurrence:
+  kRuleSuspended,     // PCRE2 kept hitting its limits on the rule: it no longer runs until a reload
 };
 
 std::string_view action_name(AlertAction a);  // "incident", "problem.opened", ..., "anomaly"
@@ -59,6 +61,13 @@ struct RatePrediction {
   std::int64_t crossing_us = 0;
   std::int64_t crossing_earliest_us = 0;
   std::int64_t crossing_latest_us = 0;
+};
+
+// Why a rule was suspended (rule.suspended alerts; daemon/pipeline's RuleBreaker fills it in).
+struct RuleSuspension {
+  std::uint64_t limit_hits = 0;  // PCRE2 calls abandoned at a limit within the window
+  std::uint64_t pcre_ns = 0;     // PCRE2 time the rule took since its rule set was loaded
+  std::int64_t within_ms = 0;    // the window (rules.suspend_after.within)
 };
 
 // A declared change window the alert falls into or follows (daemon/enrich's ChangeCalendar
@@ -157,6 +166,7 @@ struct Alert {
   std::string template_text;            // auto:* rules: the template, variables as "<*>"
   std::optional<RatePrediction> prediction;  // anomaly, trend.rising, forecast.threshold only
   std::optional<ChangeMark> change;          // during a declared change, or suspected after one
+  std::optional<RuleSuspension> suspension;  // rule.suspended only
   // SLA clock of the problem (problem alerts; 0/empty when no response target applies): when a
   // response is due (opened + the target for its severity and SLA tier), the target, and who
   // acknowledged it when.

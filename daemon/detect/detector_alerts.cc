@@ -43,6 +43,7 @@ std::string_view action_name(AlertAction a) {
     case AlertAction::kAnomalyResolved: return "anomaly.resolved";
     case AlertAction::kTrendRising: return "trend.rising";
     case AlertAction::kForecastThreshold: return "forecast.threshold";
+    case AlertAction::kRuleSuspended: return "rule.suspended";
   }
   return "unknown";
 }

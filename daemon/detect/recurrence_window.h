@@ -19,7 +19,8 @@ class RecurrenceWindow {
   explicit RecurrenceWindow(std::int64_t within_ms)
       : bucket_ms_(within_ms > kBuckets ? (within_ms + kBuckets - 1) / kBuckets : 1) {}
 
-  void add(std::int64_t now_us) {
+  // Counts `n` occurrences at now_us.
+  void add(std::int64_t now_us, std::uint32_t n = 1) {
     const std::int64_t b = bucket_of(now_us);
     if (b > newest_) {
       const std::int64_t gap = b - newest_;
@@ -32,7 +33,7 @@ class RecurrenceWindow {
     } else if (b <= newest_ - kBuckets) {
       return;  // older than anything the window still holds
     }
-    ++counts_[slot(b)];
+    counts_[slot(b)] += n;
   }
 
   // Occurrences within the window that ends at now_us.

@@ -7,7 +7,8 @@
 //   logsift{...}
 // Fields that do not apply are null (or 0, "", [], {}), never missing; problem_opened,
 // resolve_after_ms and open_reason are null outside problems, template outside auto:* rules,
-// prediction outside predictive-monitoring alerts (anomaly, trend.rising, forecast.threshold).
+// prediction outside predictive-monitoring alerts (anomaly, trend.rising, forecast.threshold),
+// suspension outside rule.suspended.
 #include "daemon/emit/alert_json.h"
 
 #include <algorithm>
@@ -232,6 +233,21 @@ void append_prediction(const detect::Alert& a, std::string& out) {
     append_time_or_null(p.crossing_latest_us, out);
     out.push_back('}');
   }
+  out.push_back('}');
+}
+
+// {"limit_hits":...,"pcre_seconds":...,"within_ms":...} on rule.suspended, else null.
+void append_suspension(const detect::Alert& a, std::string& out) {
+  if (!a.suspension) {
+    out.append("null");
+    return;
+  }
+  out.append("{\"limit_hits\":");
+  append_json_uint(a.suspension->limit_hits, out);
+  out.append(",\"pcre_seconds\":");
+  append_json_double(static_cast<double>(a.suspension->pcre_ns) / 1e9, out);
+  out.append(",\"within_ms\":");
+  append_json_int(a.suspension->within_ms, out);
   out.push_back('}');
 }
 
@@ -547,6 +563,8 @@ void append_logsift_object(const detect::Alert& a, const Placements& placements,
   out.append(",\"resolution\":");
   append_string_or_null(a.action == detect::AlertAction::kProblemResolved ? a.resolution : std::string_view(),
                         out);
+  out.append(",\"suspension\":");
+  append_suspension(a, out);
   out.append(",\"original_bytes\":");
   append_json_uint(std::max<std::uint64_t>(a.original_bytes, a.original.size()), out);
   out.append(",\"message_truncated\":");

@@ -26,6 +26,7 @@ struct Pipeline::Worker {
   // Published once per batch for stats(); the worker's live counters are its own.
   mutable std::mutex stats_mutex;
   ProcessCounters published;
+  std::vector<rules::RuleCost> published_costs;  // by rule index of published_rules
   std::shared_ptr<const rules::RuleSet> published_rules;
   std::uint64_t batches = 0;
   std::uint64_t truncated = 0;
@@ -55,7 +56,9 @@ Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const rules::RuleSet
       pool_(pool),
       detect_(options_.detect_shards, options_.detect),
       rule_set_(std::move(rule_set)),
-      cmdb_(options_.cmdb) {
+      cmdb_(options_.cmdb),
+      breaker_(options_.suspend) {
+  breaker_.reset(rule_set_);
   if (!options_.clock) options_.clock = base::system_clock_us;
   if (options_.workers == 0) options_.workers = 1;
   for (auto& channel : sinks) {
@@ -100,6 +103,7 @@ std::vector<std::string> Pipeline::start() {
     auto worker = std::make_unique<Worker>();
     worker->processor = std::make_unique<RecordProcessor>(rule_set(), options_.parse, detect_);
     worker->processor->set_listener_formats(options_.listener_formats);
+    worker->processor->set_rule_breaker(&breaker_);
     if (rates_) worker->processor->set_rate_tracking(rates_.get(), options_.listener_names);
     if (options_.incident_relay) {
       worker->relay = options_.incident_relay();
@@ -140,6 +144,7 @@ std::size_t Pipeline::set_rule_set(std::shared_ptr<const rules::RuleSet> rule_se
     std::lock_guard lock(rules_mutex_);
     old = rule_set_;
     rule_set_ = rule_set;
+    breaker_.reset(rule_set);  // suspensions end with the set they were made in
     rules_version_.fetch_add(1);
   }
   for (const auto& rule : old->rules()) {
@@ -251,6 +256,7 @@ void Pipeline::run_worker(Worker& worker) {
       worker.published.capture_type_mismatches = live.capture_type_mismatches;
       worker.published.parse_issues = live.parse_issues;
       worker.published.matches_per_rule.assign(live.matches_per_rule.begin(), live.matches_per_rule.end());
+      worker.published_costs.assign(processor.rule_costs().begin(), processor.rule_costs().end());
       worker.published_rules = processor.rule_set();
       worker.batches += 1;
       worker.truncated += truncated;
@@ -510,6 +516,7 @@ void Pipeline::worker_totals(std::uint64_t& records, std::uint64_t& incidents) c
 PipelineStats Pipeline::stats() const {
   PipelineStats s;
   std::map<std::string, std::uint64_t> per_rule;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> pcre_per_rule;  // rule id -> ns, limit hits
   for (const auto& w : workers_) {
     std::lock_guard lock(w->stats_mutex);
     s.batches += w->batches;
@@ -529,9 +536,20 @@ PipelineStats Pipeline::stats() const {
       for (std::size_t r = 0; r < rules.size() && r < w->published.matches_per_rule.size(); ++r) {
         per_rule[rules[r].id] += w->published.matches_per_rule[r];
       }
+      for (std::size_t r = 0; r < rules.size() && r < w->published_costs.size(); ++r) {
+        const rules::RuleCost& c = w->published_costs[r];
+        if (c.pcre_ns == 0 && c.limit_hits == 0) continue;
+        auto& [ns, hits] = pcre_per_rule[rules[r].id];
+        ns += c.pcre_ns;
+        hits += c.limit_hits;
+      }
     }
   }
   s.matches_per_rule.assign(per_rule.begin(), per_rule.end());
+  for (const auto& [id, cost] : pcre_per_rule) {
+    s.pcre_per_rule.push_back({id, static_cast<double>(cost.first) / 1e9, cost.second});
+  }
+  s.suspended_rules = breaker_.suspended();
   s.reloads = rules_version_.load();
   s.detect = detect_.counters();
   s.sessions = detect_.sessions().counters();

@@ -84,6 +84,7 @@
 #include "daemon/trend/trend_options.h"
 #include "daemon/pipeline/record_processor.h"
 #include "daemon/pipeline/response_poller.h"
+#include "daemon/pipeline/rule_breaker.h"
 #include "daemon/pipeline/sink_runner.h"
 #include "daemon/status/problem_board.h"
 #include "daemon/status/status_view.h"
@@ -160,6 +161,9 @@ struct PipelineOptions {
   // Where parse failures (records no structure was recognised in) are counted per listener and
   // peer; may be null.
   ingest::IngestCounters* ingest_counters = nullptr;
+  // When a rule that keeps hitting PCRE2 limits is suspended until the next rule set
+  // (rule_breaker.h). limit_hits 0: never.
+  SuspendPolicy suspend;
 };
 
 // Counters summed over workers, readable while running.
@@ -174,6 +178,14 @@ struct PipelineStats {
   std::array<std::uint64_t, parsers::kParseIssueCount> parse_issues{};
   std::vector<std::pair<std::string, std::uint64_t>> matches_per_rule;  // rule id -> matches
   std::uint64_t pcre_errors = 0;
+  // PCRE2 time and limit hits per rule id since the rule set was loaded, only rules with either.
+  struct RulePcre {
+    std::string rule_id;
+    double seconds = 0;
+    std::uint64_t limit_hits = 0;
+  };
+  std::vector<RulePcre> pcre_per_rule;
+  std::vector<SuspendedRule> suspended_rules;  // of the active rule set, in suspension order
   std::int64_t lag_us = 0;  // arrival-to-processing delay of the latest batch
   std::uint64_t reloads = 0;
   // CMDB lookups (through the workers' caches), those the table answered, and those no entry
@@ -239,6 +251,8 @@ class Pipeline {
   // The status page's view as the emitter thread last published it (never null). Taking it costs
   // one short lock of its own: it never waits on detection, rate tracking or snapshots.
   std::shared_ptr<const status::StatusView> status_view() const { return status_.current(); }
+  // Rules suspended since the last call, each once (the application logs them).
+  std::vector<SuspendedRule> take_rule_suspensions() { return breaker_.take_new(); }
 
  private:
   struct Worker;
@@ -268,6 +282,7 @@ class Pipeline {
   std::atomic<std::uint64_t> rules_version_{0};
   std::shared_ptr<const enrich::Cmdb> cmdb_;  // guarded by rules_mutex_
   std::atomic<std::uint64_t> cmdb_version_{0};
+  RuleBreaker breaker_;  // follows rule_set_
 
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<std::size_t> workers_running_{0};

@@ -26,6 +26,9 @@ void RecordProcessor::set_rule_set(std::shared_ptr<const rules::RuleSet> rule_se
     build_parsers();
   }
   counters_.matches_per_rule.assign(rule_set->rules().size(), 0);
+  reported_.assign(rule_set->rules().size(), rules::RuleCost{});
+  reported_limit_hits_ = 0;
+  breaker_version_ = 0;  // the new matcher has none of the suspensions applied
   matches_ = {};
   matcher_ = std::make_unique<rules::Matcher>(std::move(rule_set));
 }
@@ -37,7 +40,9 @@ void RecordProcessor::set_reference_time_us(std::int64_t reference_time_us) {
 
 void RecordProcessor::process_batch(const ingest::RawBatch& batch, std::vector<detect::Alert>& alerts) {
   parse_batch(batch);
+  if (breaker_ != nullptr) apply_suspensions();
   matches_ = matcher_->match_batch(records_);
+  if (breaker_ != nullptr && matcher_->counters().limit_hits != reported_limit_hits_) report_costs(alerts);
   detect_batch(alerts);
   if (rates_ != nullptr) count_rates(batch, alerts);
 }
@@ -146,6 +151,28 @@ void RecordProcessor::detect_batch(std::vector<detect::Alert>& alerts) {
   detect_.observe_grouped(by_shard_, shard_begin_, alerts);
   mined_.clear();
   detect_.observe_unmatched(trouble_, alerts, rates_ != nullptr ? &mined_ : nullptr);
+}
+
+void RecordProcessor::apply_suspensions() {
+  if (breaker_->version() == breaker_version_) return;  // the common case: one atomic load
+  breaker_version_ = breaker_->suspended_rules(&matcher_->rule_set(), suspended_);
+  for (std::uint32_t r : suspended_) matcher_->suspend(r);
+}
+
+// Only after a batch in which some rule hit a PCRE2 limit: the rules that did report what they
+// cost since their previous report.
+void RecordProcessor::report_costs(std::vector<detect::Alert>& alerts) {
+  reported_limit_hits_ = matcher_->counters().limit_hits;
+  std::int64_t now_us = 0;
+  for (std::int64_t t : times_us_) now_us = std::max(now_us, t);
+  const std::span<const rules::RuleCost> costs = matcher_->rule_costs();
+  for (std::uint32_t r = 0; r < costs.size(); ++r) {
+    if (costs[r].limit_hits == reported_[r].limit_hits) continue;
+    const rules::RuleCost delta{costs[r].pcre_ns - reported_[r].pcre_ns, costs[r].limit_hits - reported_[r].limit_hits};
+    reported_[r] = costs[r];
+    breaker_->report(&matcher_->rule_set(), r, delta, now_us, alerts);
+  }
+  apply_suspensions();  // a suspension this report caused takes effect with the next batch
 }
 
 void RecordProcessor::count_rates(const ingest::RawBatch& batch, std::vector<detect::Alert>& alerts) {

@@ -40,6 +40,7 @@
 #include "daemon/pipeline/detect_shards.h"
 #include "daemon/pipeline/incident_relay.h"
 #include "daemon/pipeline/rate_tracking.h"
+#include "daemon/pipeline/rule_breaker.h"
 #include "daemon/trend/batch_counts.h"
 #include "parsers/line_parser.h"
 #include "parsers/string_arena.h"
@@ -82,6 +83,14 @@ class RecordProcessor {
   void set_cmdb(std::shared_ptr<const enrich::Cmdb> cmdb) { contexts_.set_table(std::move(cmdb)); }
   const enrich::ContextCacheCounters& context_counters() const { return contexts_.counters(); }
 
+  // Rule suspension: after each batch, the PCRE2 limit hits and time of rules that hit a limit
+  // since the last report go to `breaker`, and the rules it suspended stop running here before
+  // the next batch. Null turns it off (replay, test).
+  void set_rule_breaker(RuleBreaker* breaker) {
+    breaker_ = breaker;
+    breaker_version_ = 0;
+  }
+
   // Ingest role: each batch's incidents and trouble go to `relay` instead of the DetectShards
   // (which then only serve the stateless looks_like_trouble filter). Null: detect locally.
   void set_incident_relay(IncidentRelay* relay) { relay_ = relay; }
@@ -116,12 +125,16 @@ class RecordProcessor {
   std::int64_t latest_event_us() const { return latest_event_us_; }
   const ProcessCounters& counters() const { return counters_; }
   const rules::MatchCounters& match_counters() const { return matcher_->counters(); }
+  // PCRE2 time and limit hits per rule of the current rule set (by rule index).
+  std::span<const rules::RuleCost> rule_costs() const { return matcher_->rule_costs(); }
 
  private:
   void build_parsers();
   void parse_batch(const ingest::RawBatch& batch);
   void detect_batch(std::vector<detect::Alert>& alerts);
   void count_rates(const ingest::RawBatch& batch, std::vector<detect::Alert>& alerts);
+  void apply_suspensions();
+  void report_costs(std::vector<detect::Alert>& alerts);
 
   parsers::ParseOptions options_;
   std::array<std::unique_ptr<parsers::LineParser>, 4> parsers_;  // by ExpectedFormat
@@ -148,6 +161,11 @@ class RecordProcessor {
   std::vector<DetectShards::Unmatched> trouble_;
   std::vector<detect::MinedOccurrence> mined_;  // mined signatures of the batch (rate tracking only)
   RateTracking* rates_ = nullptr;
+  RuleBreaker* breaker_ = nullptr;
+  std::uint64_t breaker_version_ = 0;      // the breaker's version last applied to matcher_
+  std::uint64_t reported_limit_hits_ = 0;  // the matcher's total when costs were last reported
+  std::vector<rules::RuleCost> reported_;  // rule index -> its costs as last reported
+  std::vector<std::uint32_t> suspended_;   // reused list of the breaker's suspended rules
   IncidentRelay* relay_ = nullptr;
   std::vector<std::string> listener_names_;
   trend::BatchCounts rate_counts_;

@@ -66,6 +66,8 @@ void ProblemBoard::apply_one(const detect::Alert& a) {
     case AlertAction::kTrendRising:
     case AlertAction::kForecastThreshold:
       return;  // about a series, not a problem
+    case AlertAction::kRuleSuspended:
+      return;  // about a rule
   }
 }
 

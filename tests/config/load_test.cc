@@ -502,3 +502,22 @@ TEST_CASE("a jira sink reads ack_poll, ack_statuses and ack_on_assign; other sin
                                                     "    ack_poll: 1m\n"),
                  "ack_poll: only jira sinks watch issues for acknowledgements"));
 }
+
+TEST_CASE("rules.suspend_after reads limit hits and a window, 0 disables, and bad values are named", "[config]") {
+  auto r = load_config(std::string(kMinimal) + "rules:\n  suspend_after: { limit_hits: 20, within: 30s }\n",
+                       "test.yaml");
+  REQUIRE(r.has_value());
+  CHECK(r->rules.suspend_limit_hits == 20);
+  CHECK(r->rules.suspend_within_ms == 30000);
+  r = load_config(std::string(kMinimal) + "rules:\n  suspend_after: { limit_hits: 0 }\n", "test.yaml");
+  REQUIRE(r.has_value());
+  CHECK(r->rules.suspend_limit_hits == 0);
+  CHECK(r->rules.suspend_within_ms == RulesConfig{}.suspend_within_ms);
+  CHECK(RulesConfig{}.suspend_limit_hits == 100);
+  CHECK(contains(only_error(std::string(kMinimal) + "rules:\n  suspend_after: { limit_hits: 5, within: 10ms }\n"),
+                 "rules.suspend_after.within: must be between"));
+  CHECK(contains(only_error(std::string(kMinimal) + "rules:\n  suspend_after: { hits: 5 }\n"),
+                 "test.yaml:6: unknown key \"rules.suspend_after.hits\""));
+  CHECK(contains(only_error(std::string(kMinimal) + "rules:\n  suspend_after: 5\n"),
+                 "test.yaml:6: rules.suspend_after: expected a mapping"));
+}

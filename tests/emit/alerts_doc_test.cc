@@ -152,6 +152,10 @@ TEST_CASE("the documented forecast.threshold example is what the encoder writes"
   check_example(read_doc(), "forecast.threshold", testing::forecast_example());
 }
 
+TEST_CASE("the documented rule.suspended example is what the encoder writes", "[emit]") {
+  check_example(read_doc(), "rule.suspended", testing::rule_suspended_example());
+}
+
 TEST_CASE("the documented problem.resolved example is what the encoder writes", "[emit]") {
   check_example(read_doc(), "problem.resolved", testing::problem_resolved_example());
 }

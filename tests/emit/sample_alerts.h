@@ -249,4 +249,22 @@ inline detect::Alert forecast_example() {
   return a;
 }
 
+// Rule health: PCRE2 kept giving up on a rule's pattern, which is suspended until the next reload.
+inline detect::Alert rule_suspended_example() {
+  detect::Alert a;
+  a.action = detect::AlertAction::kRuleSuspended;
+  a.id = "5c0e7a9d31b2f468";
+  a.time_us = a.created_us = 1773041112000000;  // 2026-03-09T07:25:12Z
+  a.rule_id = "app.repeated_token";
+  a.rule_name = "A token repeated before a bang";
+  a.ruleset = "local.app";
+  a.severity = a.base_severity = rules::Severity::kHigh;
+  a.tags = {"rule_health"};
+  a.window_ms = 60000;
+  a.window_count = 100;
+  a.message = "rule suspended until the next reload: 100 PCRE2 limit hits within 60000 ms, 1.874 s in PCRE2";
+  a.suspension = detect::RuleSuspension{100, 1'874'310'552, 60000};
+  return a;
+}
+
 }  // namespace logsift::emit::testing
