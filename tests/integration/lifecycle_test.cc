@@ -120,36 +120,85 @@ TEST_CASE("a restart restores open problems instead of opening them again", "[in
   CHECK(alerts.count("problem.reopened", "203.0.113.7") == 0);
 }
 
+// A datagram socket standing in for systemd's NOTIFY_SOCKET: collects what the daemon says.
+class FakeNotifySocket {
+ public:
+  explicit FakeNotifySocket(const fs::path& path) : path_(path.string()) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_.c_str());
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    timeval timeout{0, 100'000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  ~FakeNotifySocket() { ::close(fd_); }
+  const std::string& path() const { return path_; }
+
+  // Waits until `what` was received after position `from` of the record; its position, or npos.
+  std::size_t saw(const std::string& what, std::size_t from = 0, int timeout_ms = 20000) {
+    std::size_t at = std::string::npos;
+    eventually(
+        [&] {
+          char buffer[512];
+          const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+          if (n > 0) received_.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
+          at = received_.find(what, from);
+          return at != std::string::npos;
+        },
+        timeout_ms);
+    return at;
+  }
+  const std::string& received() const { return received_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  std::string received_;  // every datagram, one per line
+};
+
 TEST_CASE("under systemd the daemon reports READY, WATCHDOG, RELOADING and STOPPING", "[integration][systemd]") {
   auto dir = scratch("notify");
   write_text(dir / "rules.yaml", kOneRule);
-  const std::string socket_path = (dir / "notify.sock").string();
-  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path.c_str());
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  timeval timeout{0, 100'000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  std::string received;
-  auto saw = [&](const std::string& what) {
-    return eventually([&] {
-      char buffer[512];
-      ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n > 0) received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
-      return received.find(what) != std::string::npos;
-    });
-  };
-
-  Daemon d(dir, config_with(listener("udp", "udp")), {{"NOTIFY_SOCKET", socket_path}, {"WATCHDOG_USEC", "400000"}});
+  FakeNotifySocket notify(dir / "notify.sock");
+  Daemon d(dir, config_with(listener("udp", "udp")), {{"NOTIFY_SOCKET", notify.path()}, {"WATCHDOG_USEC", "400000"}});
   REQUIRE(d.ready());
-  CHECK(saw("READY=1"));
-  CHECK(saw("WATCHDOG=1"));
+  CHECK(notify.saw("READY=1") != std::string::npos);
+  CHECK(notify.saw("WATCHDOG=1") != std::string::npos);
   d.signal(SIGHUP);
-  CHECK(saw("RELOADING=1"));
+  CHECK(notify.saw("RELOADING=1") != std::string::npos);
   CHECK(d.stop() == 0);
-  CHECK(saw("STOPPING=1"));
-  ::close(fd);
+  CHECK(notify.saw("STOPPING=1") != std::string::npos);
+}
+
+TEST_CASE("a reload that compiles hundreds of rules keeps the watchdog fed until it is done",
+          "[integration][systemd][reload]") {
+  auto dir = scratch("notify-slow-reload");
+  write_text(dir / "rules.yaml", kOneRule);
+  FakeNotifySocket notify(dir / "notify.sock");
+  // Pings every 100 ms; compiling the 500 rules below takes far longer than that (seconds).
+  Daemon d(dir, config_with(listener("udp", "udp")), {{"NOTIFY_SOCKET", notify.path()}, {"WATCHDOG_USEC", "200000"}});
+  REQUIRE(d.ready());
+  const std::size_t ready = notify.saw("READY=1");
+  REQUIRE(ready != std::string::npos);
+  std::string many = "ruleset: big\nrules:\n";
+  for (int i = 0; i < 500; ++i) {
+    const std::string n = std::to_string(i);
+    many += "  - id: big.r" + n + "\n    name: Rule " + n + "\n    match: 'svc" + n +
+            "-(?<part>[a-z]+)-worker\\d+ failed with code (?<code>\\d+) after \\d+ retries'\n";
+  }
+  write_text(dir / "rules.yaml", many);
+  d.signal(SIGHUP);
+  const std::size_t reloading = notify.saw("RELOADING=1", ready);
+  REQUIRE(reloading != std::string::npos);
+  const std::size_t done = notify.saw("READY=1", reloading, 120000);
+  REQUIRE(done != std::string::npos);
+  INFO(notify.received());
+  const std::size_t ping = notify.received().find("WATCHDOG=1", reloading);
+  CHECK(ping < done);  // the main loop pinged while the rules compiled on their own thread
+  CHECK(d.metric("logsift_rules_loaded") == 500);
+  CHECK(d.metric("logsift_rule_reload_failures_total") == 0);
+  CHECK(d.stop() == 0);
 }
 
 TEST_CASE("rules delivered like a Kubernetes ConfigMap reload when the mount is swapped", "[integration][reload]") {
