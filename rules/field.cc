@@ -85,9 +85,16 @@ std::string_view field_value(const parsers::Record& record, const FieldRef& fiel
 
 std::optional<std::string_view> named_record_field(const parsers::Record& record,
                                                    std::string_view name) {
-  // Labels are read by name without building a FieldRef: group_by on a label runs per incident.
+  // Labels and structured data are read by name without building a FieldRef (whose strings may
+  // allocate): group_by on them runs per incident.
   if (name.starts_with("labels.") && name.size() > 7) {
     return record.context ? record.context->label(name.substr(7)) : std::string_view();
+  }
+  if (name.starts_with("sd.")) {
+    const std::string_view rest = name.substr(3);
+    const auto dot = rest.rfind('.');  // as parse_field_ref: the last dot ends the SD-ID
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == rest.size()) return std::nullopt;
+    return sd_param_value(record.structured_data, rest.substr(0, dot), rest.substr(dot + 1));
   }
   auto ref = parse_field_ref(name);
   if (!ref || ref->kind == FieldRef::Kind::kJson) return std::nullopt;

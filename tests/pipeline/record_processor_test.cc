@@ -86,6 +86,42 @@ TEST_CASE("parse, match and detect allocate nothing per message once warmed up",
   CHECK(processor.counters().incidents == 205 * 4);
 }
 
+TEST_CASE("grouping by a structured-data parameter with long names allocates nothing per incident",
+          "[pipeline][alloc]") {
+  pipeline::DetectShards detect(2, detect::DetectOptions{});
+  parsers::ParseOptions options;
+  options.reference_time_us = 1'773'000'000LL * 1'000'000;
+  pipeline::RecordProcessor processor(compile(R"(ruleset: t
+rules:
+  - id: sd.grouped
+    name: Grouped by a structured-data parameter
+    match: 'login refused'
+    group_by: [sd.exampleTenantSDID@32473.tenantIdentifier]
+    problem: { count: 3, within: 10m, resolve_after: 1h }
+)"),
+                                      options, detect);
+  const std::vector<std::string> lines = {
+      "<13>1 2026-03-09T07:12:44Z web1 app 7 - [exampleTenantSDID@32473 tenantIdentifier=\"blue-tenant\"] login refused",
+      "<13>1 2026-03-09T07:12:44Z web2 app 7 - [exampleTenantSDID@32473 tenantIdentifier=\"green-tenant\"] login refused",
+  };
+  ingest::RawBatch batch(ingest::BatchLimits{});
+  std::vector<detect::Alert> alerts;
+  alerts.reserve(64);
+  for (int round = 0; round < 5; ++round) {
+    fill(batch, lines, options.reference_time_us);
+    processor.process_batch(batch, alerts);
+  }
+  REQUIRE(detect.counters().problems_opened == 2);  // one problem per tenant
+  alerts.clear();
+  const std::size_t before = logsift::testing::allocation_count();
+  for (int round = 0; round < 100; ++round) {
+    fill(batch, lines, options.reference_time_us + round);
+    processor.process_batch(batch, alerts);
+  }
+  CHECK(logsift::testing::allocation_count() - before == 0);
+  CHECK(processor.counters().incidents == 105 * 2);
+}
+
 TEST_CASE("rate tracking adds no allocation per message once its series exist", "[pipeline][alloc][trend]") {
   // The same 205 batches, one a minute, with and without rate tracking: minutes close, detection
   // emits (and allocates) the same alerts in both; tracking must add nothing after warm-up.
