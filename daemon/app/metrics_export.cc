@@ -134,6 +134,9 @@ void export_metrics(ops::MetricsWriter& out, const std::vector<std::string>& lis
     counter("logsift_kafka_rebalances_total", "Partition assignment changes of a kafka listener.", k.rebalances);
     counter("logsift_kafka_consume_errors_total", "Error events from a kafka listener's fetcher (logged).",
             k.consume_errors);
+    counter("logsift_kafka_offsets_skipped_total",
+            "Offsets a partition's records jumped over (compaction, transaction markers, or records the brokers left out).",
+            k.offsets_skipped);
     out.sample("logsift_kafka_partitions_assigned", "Partitions a kafka listener owns now.", MetricType::kGauge, labels,
                k.partitions);
     out.sample("logsift_kafka_paused", "1 while a kafka listener's partitions are paused for a full pipeline queue.",

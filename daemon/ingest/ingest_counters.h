@@ -72,6 +72,7 @@ struct KafkaSourceStats {
   std::uint64_t commit_failures = 0;
   std::uint64_t rebalances = 0;       // assignment changes (assign or revoke)
   std::uint64_t consume_errors = 0;   // error events from the fetcher (logged)
+  std::uint64_t offsets_skipped = 0;  // offsets the records jumped over (kafka::ConsumerCounters)
   std::uint64_t partitions = 0;       // assigned now
   bool paused = false;                // reading paused: the pipeline queue is full
   std::vector<kafka::PartitionLag> lag;  // per assigned partition

@@ -415,6 +415,7 @@ class KafkaListener final : public SourceListener,
     s.commit_failures = c.commit_failures.load(std::memory_order_relaxed);
     s.rebalances = c.rebalances.load(std::memory_order_relaxed);
     s.consume_errors = c.consume_errors.load(std::memory_order_relaxed);
+    s.offsets_skipped = c.offsets_skipped.load(std::memory_order_relaxed);
     s.partitions = c.partitions.load(std::memory_order_relaxed);
     s.paused = consumer_->paused();
     s.lag = consumer_->lag();

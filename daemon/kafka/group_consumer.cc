@@ -146,6 +146,9 @@ bool GroupConsumer::take(rd_kafka_message_t* message, RecordBuffer& buffer) {
     rd_kafka_message_destroy(message);
     return false;
   }
+  if (const std::int64_t expected = slots_[slot].next_offset; expected >= 0 && message->offset > expected) {
+    counters_.offsets_skipped.fetch_add(static_cast<std::uint64_t>(message->offset - expected), std::memory_order_relaxed);
+  }
   slots_[slot].next_offset = message->offset + 1;
   Record r;
   r.topic = topic_name;

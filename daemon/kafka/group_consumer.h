@@ -120,6 +120,9 @@ struct PartitionLag {
 struct ConsumerCounters {
   std::atomic<std::uint64_t> records{0};          // records handed to the owner
   std::atomic<std::uint64_t> consume_errors{0};   // error events from the fetcher (counted, logged)
+  // Offsets a partition's records jumped over while read in order: compacted records,
+  // transaction markers, or records a broker's answer left out. Never handed to the owner.
+  std::atomic<std::uint64_t> offsets_skipped{0};
   std::atomic<std::uint64_t> rebalances{0};       // assignment changes (assign or revoke events)
   std::atomic<std::uint64_t> partitions{0};       // assigned now
   std::atomic<std::uint64_t> commits{0};          // successful commit() calls
