@@ -264,9 +264,11 @@ void changes_section(const StatusView& view, std::string& out) {
   out.append("</tbody></table></section>\n");
 }
 
-void series_rows(const std::vector<SeriesPlot>& series, bool signatures, std::string& out) {
+// `heading` names the first column: what the series are of ("Signature", "Listener", ...).
+void series_rows(const std::vector<SeriesPlot>& series, std::string_view heading, std::string& out) {
+  const bool signatures = heading == "Signature";
   out.append("<table><thead><tr><th>");
-  out.append(signatures ? "Signature" : "Listener");
+  out.append(heading);
   out.append("</th><th>Last 60 minutes</th><th class=\"num\">Last hour</th><th class=\"num\">Expected</th>"
              "<th>24 hours vs baseline</th><th>Days and trend</th><th>Anomaly, trend, forecast</th></tr></thead><tbody>\n");
   for (const auto& s : series) {
@@ -325,14 +327,14 @@ void rates_sections(const StatusView& view, std::string& out) {
   out.append("<p class=\"legend\">Blue: observed; grey dashes: seasonal baseline; orange: trend; "
              "red dashes: threshold.</p>");
   if (view.signatures.empty()) out.append("<p class=\"empty\">No signature seen yet.</p>");
-  else series_rows(view.signatures, true, out);
+  else series_rows(view.signatures, "Signature", out);
   out.append("</section>\n<section id=\"listeners\"><h2>Rates per listener</h2>\n");
   if (view.listeners.empty()) out.append("<p class=\"empty\">No traffic yet.</p>");
-  else series_rows(view.listeners, false, out);
+  else series_rows(view.listeners, "Listener", out);
   out.append("</section>\n");
   if (view.services.empty()) return;  // no CMDB table places a host in a service
   out.append("<section id=\"services\"><h2>Rates per business service</h2>\n");
-  series_rows(view.services, false, out);
+  series_rows(view.services, "Service", out);
   out.append("</section>\n");
 }
 

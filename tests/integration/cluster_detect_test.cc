@@ -238,7 +238,7 @@ TEST_CASE("a detect node killed with -9 hands its partitions and open problems t
   REQUIRE(tcp_send(ingest.port("tcp"), stream(4)));
   REQUIRE(eventually([&] { return sum_metric({a.get(), &b}, "logsift_cluster_incidents_consumed_total") >= incidents_in(4); }));
   const double snapshots_a = a->metric("logsift_cluster_snapshots_total");
-  REQUIRE(eventually([&] { return a->metric("logsift_cluster_snapshots_total") > snapshots_a; }));
+  REQUIRE(eventually([&] { return a->metric("logsift_cluster_snapshots_total") > snapshots_a; }, 60000));
   // Part two starts while a is alive; a dies in the middle of it.
   REQUIRE(tcp_send(ingest.port("tcp"), stream(2, 4)));
   a->signal(SIGKILL);

@@ -195,6 +195,8 @@ TEST_CASE("the status page shows each open problem with its id, timeline, sample
   CHECK(html.find("opened 2026-03-09 07:11:44<br>updated 2026-03-09 07:12:44") != std::string::npos);
   CHECK(html.find("<pre class=\"sample\">second line</pre>") != std::string::npos);
   CHECK(html.find("resolved 2026-03-09 07:12:44 (quiet)") != std::string::npos);
+  CHECK(html.find("<section id=\"services\"><h2>Rates per business service</h2>\n<table><thead><tr><th>Service</th>") !=
+        std::string::npos);
   for (const char* section : {"problems", "resolved", "signatures", "listeners", "services", "sinks"}) {
     INFO(section);
     CHECK(html.find(std::string("<section id=\"") + section + "\">") != std::string::npos);
