@@ -9,20 +9,11 @@
 
 #include "daemon/cluster/partitioning.h"
 #include "daemon/pipeline/record_processor.h"
-#include "rules/loader.h"
+#include "tests/rule_text.h"
 
 using namespace logsift;
 
 namespace {
-
-std::shared_ptr<const rules::RuleSet> compile(const std::string& yaml) {
-  rules::LoadedRules loaded;
-  rules::load_rule_text(yaml, "test.yaml", loaded);
-  REQUIRE(loaded.ok());
-  auto set = rules::RuleSet::compile(std::move(loaded.rules), {});
-  REQUIRE(set);
-  return std::move(set).value();
-}
 
 const char* kRules = R"(ruleset: t
 rules:
@@ -90,7 +81,7 @@ std::string describe(const detect::Alert& a) {
 }  // namespace
 
 TEST_CASE("an incident survives encoding with every field detection reads", "[cluster]") {
-  auto rules = compile(kRules);
+  auto rules = testing::compile_rule_text(kRules);
   pipeline::DetectShards detect(1, detect::DetectOptions{});
   pipeline::RecordProcessor processor(rules, parsers::ParseOptions{}, detect);
   CapturingRelay relay;
@@ -127,7 +118,7 @@ TEST_CASE("an incident survives encoding with every field detection reads", "[cl
 }
 
 TEST_CASE("detecting decoded incidents gives the same alerts, ids included, as detecting in place", "[cluster]") {
-  auto rules = compile(kRules);
+  auto rules = testing::compile_rule_text(kRules);
   std::map<std::string_view, const rules::Rule*> by_id;
   for (const auto& r : rules->rules()) by_id[r.id] = &r;
 

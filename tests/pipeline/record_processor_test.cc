@@ -6,21 +6,12 @@
 
 #include "daemon/enrich/cmdb.h"
 #include "parsers/base/hex.h"
-#include "rules/loader.h"
+#include "tests/rule_text.h"
 #include "tests/allocation_counter.h"
 
 using namespace logsift;
 
 namespace {
-
-std::shared_ptr<const rules::RuleSet> compile(const std::string& yaml) {
-  rules::LoadedRules loaded;
-  rules::load_rule_text(yaml, "test.yaml", loaded);
-  REQUIRE(loaded.ok());
-  auto set = rules::RuleSet::compile(std::move(loaded.rules), {});
-  REQUIRE(set);
-  return std::move(set).value();
-}
 
 const char* kRules = R"(ruleset: t
 rules:
@@ -59,7 +50,7 @@ TEST_CASE("parse, match and detect allocate nothing per message once warmed up",
   pipeline::DetectShards detect(2, detect::DetectOptions{});
   parsers::ParseOptions options;
   options.reference_time_us = 1'773'000'000LL * 1'000'000;
-  pipeline::RecordProcessor processor(compile(kRules), options, detect);
+  pipeline::RecordProcessor processor(testing::compile_rule_text(kRules), options, detect);
   ingest::RawBatch batch(ingest::BatchLimits{});
   std::vector<detect::Alert> alerts;
   alerts.reserve(64);
@@ -91,7 +82,7 @@ TEST_CASE("grouping by a structured-data parameter with long names allocates not
   pipeline::DetectShards detect(2, detect::DetectOptions{});
   parsers::ParseOptions options;
   options.reference_time_us = 1'773'000'000LL * 1'000'000;
-  pipeline::RecordProcessor processor(compile(R"(ruleset: t
+  pipeline::RecordProcessor processor(testing::compile_rule_text(R"(ruleset: t
 rules:
   - id: sd.grouped
     name: Grouped by a structured-data parameter
@@ -129,7 +120,7 @@ TEST_CASE("rate tracking adds no allocation per message once its series exist", 
     pipeline::DetectShards detect(2, detect::DetectOptions{});
     parsers::ParseOptions options;
     options.reference_time_us = 1'773'000'000LL * 1'000'000;
-    pipeline::RecordProcessor processor(compile(kRules), options, detect);
+    pipeline::RecordProcessor processor(testing::compile_rule_text(kRules), options, detect);
     pipeline::RateTracking rates(trend::TrendOptions{});
     if (track) processor.set_rate_tracking(&rates, {"tcp"});
     ingest::RawBatch batch(ingest::BatchLimits{});
@@ -166,7 +157,7 @@ TEST_CASE("mined templates are counted as signature series labelled with their a
   pipeline::DetectShards detect(2, detect::DetectOptions{});
   parsers::ParseOptions options;
   options.reference_time_us = 1'773'000'000LL * 1'000'000;
-  pipeline::RecordProcessor processor(compile(kRules), options, detect);
+  pipeline::RecordProcessor processor(testing::compile_rule_text(kRules), options, detect);
   pipeline::RateTracking rates(trend::TrendOptions{});
   processor.set_rate_tracking(&rates, {"tcp"});
   ingest::RawBatch batch(ingest::BatchLimits{});
@@ -225,7 +216,7 @@ TEST_CASE("with a CMDB table, records are counted per business service as well a
   pipeline::DetectShards detect(2, detect::DetectOptions{});
   parsers::ParseOptions options;
   options.reference_time_us = 1'773'000'000LL * 1'000'000;
-  pipeline::RecordProcessor processor(compile(kRules), options, detect);
+  pipeline::RecordProcessor processor(testing::compile_rule_text(kRules), options, detect);
   auto table = enrich::Cmdb::parse("match,service,owner\nedge*,gateway,team-net\ndb1,billing,team-db\n", "c.csv");
   REQUIRE(table);
   processor.set_cmdb(*table);
@@ -256,7 +247,7 @@ TEST_CASE("with a CMDB table, records are counted per business service as well a
 
 TEST_CASE("record processor counts parse issues and matches per rule", "[pipeline]") {
   pipeline::DetectShards detect(1, detect::DetectOptions{});
-  pipeline::RecordProcessor processor(compile(kRules), parsers::ParseOptions{}, detect);
+  pipeline::RecordProcessor processor(testing::compile_rule_text(kRules), parsers::ParseOptions{}, detect);
   ingest::RawBatch batch(ingest::BatchLimits{});
   std::vector<detect::Alert> alerts;
   fill(batch, kLines, 1);
@@ -275,7 +266,7 @@ TEST_CASE("record processor counts parse issues and matches per rule", "[pipelin
 
 TEST_CASE("a batch's matches name their record, and JSON strings outlive the next parse", "[pipeline]") {
   pipeline::DetectShards detect(3, detect::DetectOptions{});
-  pipeline::RecordProcessor processor(compile(kRules), parsers::ParseOptions{}, detect);
+  pipeline::RecordProcessor processor(testing::compile_rule_text(kRules), parsers::ParseOptions{}, detect);
   ingest::RawBatch batch(ingest::BatchLimits{});
   std::vector<detect::Alert> alerts;
   // Escaped strings are unescaped into the JSON parser's buffer, which the next line reuses.
@@ -301,7 +292,7 @@ TEST_CASE("a batch's matches name their record, and JSON strings outlive the nex
 
 TEST_CASE("messages without an arrival time are detected on their event time", "[pipeline]") {
   pipeline::DetectShards detect(2, detect::DetectOptions{});
-  pipeline::RecordProcessor processor(compile(kRules), parsers::ParseOptions{}, detect);
+  pipeline::RecordProcessor processor(testing::compile_rule_text(kRules), parsers::ParseOptions{}, detect);
   ingest::RawBatch batch(ingest::BatchLimits{});
   std::vector<detect::Alert> alerts;
   // Three failures from one address an hour apart each: never three within the 10 minute window.
@@ -313,7 +304,7 @@ TEST_CASE("messages without an arrival time are detected on their event time", "
   CHECK(detect.counters().problems_opened == 0);
   // The same three arriving together open the problem.
   pipeline::DetectShards live(2, detect::DetectOptions{});
-  pipeline::RecordProcessor arrival(compile(kRules), parsers::ParseOptions{}, live);
+  pipeline::RecordProcessor arrival(testing::compile_rule_text(kRules), parsers::ParseOptions{}, live);
   ingest::RawBatch same(ingest::BatchLimits{});
   for (int i = 0; i < 3; ++i) {
     same.append("<13>1 2026-03-09T07:00:00Z h app - - - Failed password for a from 192.0.2.1 x",

@@ -5,20 +5,11 @@
 #include <catch2/catch.hpp>
 
 #include "daemon/pipeline/record_processor.h"
-#include "rules/loader.h"
+#include "tests/rule_text.h"
 
 using namespace logsift;
 
 namespace {
-
-std::shared_ptr<const rules::RuleSet> compile(const std::string& yaml) {
-  rules::LoadedRules loaded;
-  rules::load_rule_text(yaml, "test.yaml", loaded);
-  REQUIRE(loaded.ok());
-  auto set = rules::RuleSet::compile(std::move(loaded.rules), {});
-  REQUIRE(set);
-  return std::move(set).value();
-}
 
 // slow.echo (a back-reference, PCRE2's to decide) backtracks through every way of cutting a run
 // of word characters into pieces, and gives up at PCRE2's match limit on kSlow.
@@ -64,7 +55,7 @@ constexpr std::uint32_t kSlowRule = 1;
 }  // namespace
 
 TEST_CASE("a rule that keeps hitting PCRE2 limits is suspended in every worker with one alert", "[pipeline]") {
-  auto set = compile(kRules);
+  auto set = testing::compile_rule_text(kRules);
   REQUIRE(set->rules()[kSlowRule].id == "slow.echo");
   pipeline::DetectShards detect(2, detect::DetectOptions{});
   pipeline::RuleBreaker breaker(pipeline::SuspendPolicy{5, 60'000});
@@ -119,7 +110,7 @@ TEST_CASE("a rule that keeps hitting PCRE2 limits is suspended in every worker w
   CHECK(breaker.take_new().empty());
 
   // A reload (the new set) ends the suspension.
-  auto reloaded = compile(kRules);
+  auto reloaded = testing::compile_rule_text(kRules);
   breaker.reset(reloaded);
   first.set_rule_set(reloaded);
   fill(batch, {kEcho, kFail}, 12 * kMinuteUs);
@@ -134,7 +125,7 @@ TEST_CASE("a rule that keeps hitting PCRE2 limits is suspended in every worker w
 }
 
 TEST_CASE("limit hits spread wider than the window suspend nothing, nor does limit_hits 0", "[pipeline]") {
-  auto set = compile(kRules);
+  auto set = testing::compile_rule_text(kRules);
   pipeline::DetectShards detect(1, detect::DetectOptions{});
   ingest::RawBatch batch(ingest::BatchLimits{});
   std::vector<detect::Alert> alerts;
